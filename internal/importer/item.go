@@ -36,3 +36,10 @@ type Item struct {
 type Reader interface {
 	Next() (*Item, error)
 }
+
+// ByteCounter is implemented by Readers that can tell how far into their file
+// they are, so that progress can be shown in bytes.
+type ByteCounter interface {
+	// BytesRead returns how many bytes of the export have been read.
+	BytesRead() int64
+}
