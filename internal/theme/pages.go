@@ -1,0 +1,223 @@
+package theme
+
+import "html/template"
+
+// Page is the data of one page template. Each page kind is its own type, so
+// a handler cannot hand a template data it does not expect.
+type Page interface {
+	// template names the page template that renders the page.
+	template() string
+	site() *Site
+}
+
+// Site is the part every page shares: the blog, its banner and the theme.
+type Site struct {
+	Title       string
+	Description string
+	BaseURL     string // without a trailing slash; may be empty
+	Lang        string // the page's language tag, "en" when empty
+	// LatestEntry is the newest visible entry, for the banner; nil on an
+	// empty blog.
+	LatestEntry *Link
+	// LatestCommentsLabel is the text of the banner link to /comments/.
+	LatestCommentsLabel string
+	Assets              Assets
+	Year                int // the current year, for the copyright line
+	// PageTitle is what the page adds before the blog's title in <title>;
+	// empty on the home page.
+	PageTitle string
+	// Path is the page's own path, for its canonical link.
+	Path string
+	// Sidebar is filled only for themes that show one (Theme.HasSidebar).
+	Sidebar *Sidebar
+}
+
+// Assets are the content-hashed URLs of a theme's static files.
+type Assets struct {
+	Style   string
+	Favicon string
+}
+
+// Sidebar is the blog-wide navigation some themes show beside the content.
+type Sidebar struct {
+	Recent []Link
+	Topics []Count
+	Months []Count
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// Count is a link with the number of entries behind it.
+type Count struct {
+	Link
+	Count int
+}
+
+// Entry is an entry as pages show it, with its dates already formatted in
+// the blog's time zone.
+type Entry struct {
+	Title string
+	URL   string
+	// Date and Time are as the seed page shows them: "March 11, 2007" and
+	// "1:05 PM"; ISOTime is for the datetime attribute of <time>.
+	Date, Time, ISOTime string
+	// NewDay marks the first entry of a day in a list, where the date heading goes.
+	NewDay   bool
+	Body     template.HTML
+	Extended template.HTML
+	// Summary is the excerpt, or the start of the text, for listings.
+	Summary       string
+	Author        Link
+	Topics        []Link
+	CommentCount  int
+	AllowComments bool
+}
+
+// Comment is a reader's approved comment as pages show it.
+type Comment struct {
+	ID   int64
+	Name string
+	// URL is the commenter's own site; empty when none was given.
+	URL                 string
+	Body                template.HTML // sanitised
+	Date, Time, ISOTime string
+	// EntryTitle and EntryURL name the entry, on pages listing many entries' comments.
+	EntryTitle string
+	EntryURL   string
+}
+
+// Pager links a page of a list to its neighbours.
+type Pager struct {
+	Page, Pages int
+	// NewerURL and OlderURL are empty at either end.
+	NewerURL, OlderURL string
+}
+
+// HomePage is the front page and its older pages (/page/N/).
+type HomePage struct {
+	Site    Site
+	Entries []Entry
+	Pager   Pager
+}
+
+// EntryPage is an entry's permalink page: the page the seed shows.
+type EntryPage struct {
+	Site  Site
+	Entry Entry
+	// Prev and Next are the entries published just before and after,
+	// blog-wide; nil at either end.
+	Prev, Next *Link
+	Comments   []Comment
+	// RelatedTopic is the entry's primary topic; nil without one.
+	RelatedTopic *Link
+	// Related are earlier entries of the same primary topic, newest first.
+	Related []Link
+}
+
+// MonthPage is the archive of one month.
+type MonthPage struct {
+	Site    Site
+	Month   string // "March 2007"
+	Entries []Entry
+	// Prev and Next are the neighbouring months that have entries.
+	Prev, Next *Link
+}
+
+// MonthsPage is the index of every month, grouped by year.
+type MonthsPage struct {
+	Site  Site
+	Years []Year
+}
+
+// Year is one year of the months index, newest month first.
+type Year struct {
+	Year   int
+	Months []Count
+}
+
+// TopicPage is the archive of one topic.
+type TopicPage struct {
+	Site        Site
+	Topic       Link
+	Description string
+	Entries     []Entry
+	Pager       Pager
+}
+
+// TopicsPage lists every topic with its number of entries.
+type TopicsPage struct {
+	Site   Site
+	Topics []Count
+}
+
+// AuthorPage is the archive of one author.
+type AuthorPage struct {
+	Site    Site
+	Author  Link
+	Entries []Entry
+	Pager   Pager
+}
+
+// CommentsPage lists the newest comments blog-wide.
+type CommentsPage struct {
+	Site     Site
+	Comments []Comment
+}
+
+// SearchPage is a search form and, when a query was given, its results.
+type SearchPage struct {
+	Site    Site
+	Query   string
+	Results []SearchResult
+	Total   int
+	// First is the rank of the first result on this page, from 1.
+	First int
+	Pager Pager
+}
+
+// SearchResult is one matching entry.
+type SearchResult struct {
+	Entry Entry
+	// Snippet is escaped text with the matched words in <mark>.
+	Snippet template.HTML
+}
+
+// ErrorPage is shown when a request fails: a 404 for an unknown address, or
+// any other error status with a message fit for a reader.
+type ErrorPage struct {
+	Site    Site
+	Status  int
+	Message string
+}
+
+func (p *HomePage) template() string     { return "home" }
+func (p *EntryPage) template() string    { return "entry" }
+func (p *MonthPage) template() string    { return "month" }
+func (p *MonthsPage) template() string   { return "months" }
+func (p *TopicPage) template() string    { return "topic" }
+func (p *TopicsPage) template() string   { return "topics" }
+func (p *AuthorPage) template() string   { return "author" }
+func (p *CommentsPage) template() string { return "comments" }
+func (p *SearchPage) template() string   { return "search" }
+func (p *ErrorPage) template() string    { return "error" }
+
+func (p *HomePage) site() *Site     { return &p.Site }
+func (p *EntryPage) site() *Site    { return &p.Site }
+func (p *MonthPage) site() *Site    { return &p.Site }
+func (p *MonthsPage) site() *Site   { return &p.Site }
+func (p *TopicPage) site() *Site    { return &p.Site }
+func (p *TopicsPage) site() *Site   { return &p.Site }
+func (p *AuthorPage) site() *Site   { return &p.Site }
+func (p *CommentsPage) site() *Site { return &p.Site }
+func (p *SearchPage) site() *Site   { return &p.Site }
+func (p *ErrorPage) site() *Site    { return &p.Site }
+
+// pageTemplates returns the names of the page templates every theme has,
+// one per Page type.
+func pageTemplates() []string {
+	return []string{"home", "entry", "month", "months", "topic", "topics", "author", "comments", "search", "error"}
+}
