@@ -1,0 +1,209 @@
+// Package publish is the single write path for entries: the admin, the APIs
+// and every importer create and change entries through a Publisher, so that
+// validation, rendering, sanitising and permalinks are decided in one place.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+)
+
+// titleWords is how many words of the body stand in for a missing title when
+// a basename is derived, as in Movable Type.
+const titleWords = 5
+
+// Publisher writes entries. It is safe for concurrent use.
+type Publisher struct {
+	md  *markdown.Renderer
+	san *sanitize.Sanitizer
+	now func() time.Time
+}
+
+// New returns a Publisher that renders with md and sanitises the HTML of
+// untrusted authors with san.
+func New(md *markdown.Renderer, san *sanitize.Sanitizer) *Publisher {
+	return &Publisher{md: md, san: san, now: time.Now}
+}
+
+// CreateEntry validates e, renders its HTML, gives it a basename and a
+// permalink path that no other entry has, and stores it through tx. A zero
+// PublishedAt becomes now. An explicit Basename is kept if its path is free;
+// otherwise, and for a basename derived from the title, "_1", "_2"… are
+// tried in turn, as Movable Type did.
+func (p *Publisher) CreateEntry(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry) error {
+	author, err := p.author(ctx, tx, e)
+	if err != nil {
+		return err
+	}
+	return p.CreateEntryBy(ctx, tx, s, e, author)
+}
+
+// CreateEntryBy is CreateEntry for a caller that has already loaded the
+// entry's author from tx (the importer, which writes thousands of entries by
+// a handful of authors); author.ID must be e.AuthorID.
+func (p *Publisher) CreateEntryBy(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry, author *gazette.Author) error {
+	if author == nil || author.ID != e.AuthorID {
+		return fmt.Errorf("publish: create entry: author does not match the entry's AuthorID %d", e.AuthorID)
+	}
+	if e.PublishedAt.IsZero() {
+		e.PublishedAt = p.now().UTC().Truncate(time.Second)
+	}
+	if err := p.prepare(e, author.Role); err != nil {
+		return err
+	}
+	if err := p.place(ctx, tx, s, e); err != nil {
+		return err
+	}
+	if err := tx.CreateEntry(ctx, e); err != nil {
+		return fmt.Errorf("publish: create entry %q: %w", e.Title, err)
+	}
+	return nil
+}
+
+// UpdateEntry validates and re-renders e and replaces the stored entry e.ID
+// with it. When its basename or month changes, it gets a new free path and
+// its old path redirects to it.
+func (p *Publisher) UpdateEntry(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry) error {
+	old, err := tx.Entry(ctx, e.ID)
+	if err != nil {
+		return fmt.Errorf("publish: update entry %d: %w", e.ID, err)
+	}
+	author, err := p.author(ctx, tx, e)
+	if err != nil {
+		return err
+	}
+	if e.PublishedAt.IsZero() {
+		e.PublishedAt = old.PublishedAt
+	}
+	if err := p.prepare(e, author.Role); err != nil {
+		return err
+	}
+	if err := p.place(ctx, tx, s, e); err != nil {
+		return err
+	}
+	if err := tx.UpdateEntry(ctx, e); err != nil {
+		return fmt.Errorf("publish: update entry %d: %w", e.ID, err)
+	}
+	if old.Path != "" && old.Path != e.Path {
+		if err := tx.AddRedirect(ctx, gazette.Redirect{Path: old.Path, EntryID: e.ID}); err != nil {
+			return fmt.Errorf("publish: update entry %d: redirect old path: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+func (p *Publisher) author(ctx context.Context, tx gazette.Tx, e *gazette.Entry) (*gazette.Author, error) {
+	if e.AuthorID == 0 {
+		return nil, gazette.Errorf(gazette.ErrInvalid, "entry %q has no author", e.Title)
+	}
+	a, err := tx.Author(ctx, e.AuthorID)
+	if errors.Is(err, gazette.ErrNotFound) {
+		return nil, gazette.Errorf(gazette.ErrInvalid, "entry %q: no author with ID %d", e.Title, e.AuthorID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publish: load author %d: %w", e.AuthorID, err)
+	}
+	return a, nil
+}
+
+// prepare validates e and renders its HTML; the HTML of authors who are not
+// trusted with raw HTML is sanitised.
+func (p *Publisher) prepare(e *gazette.Entry, role gazette.Role) error {
+	if !e.Status.Valid() {
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: status %q is not draft, published or scheduled", e.Title, e.Status)
+	}
+	if !e.Format.Valid() {
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: format %q is not html, markdown or convert-breaks", e.Title, e.Format)
+	}
+	if strings.TrimSpace(e.Title) == "" && strings.TrimSpace(e.Body) == "" {
+		return gazette.Errorf(gazette.ErrInvalid, "entry has neither a title nor a body")
+	}
+	var err error
+	if e.BodyHTML, err = p.render(e.Format, e.Body, role); err != nil {
+		return fmt.Errorf("publish: entry %q: body: %w", e.Title, err)
+	}
+	if e.ExtendedHTML, err = p.render(e.Format, e.ExtendedBody, role); err != nil {
+		return fmt.Errorf("publish: entry %q: extended body: %w", e.Title, err)
+	}
+	return nil
+}
+
+func (p *Publisher) render(f gazette.Format, src string, role gazette.Role) (string, error) {
+	if src == "" {
+		return "", nil
+	}
+	html, err := p.md.Render(f, src)
+	if err != nil {
+		return "", err
+	}
+	if role != gazette.RoleAdmin && role != gazette.RoleEditor {
+		html = p.san.AuthorHTML(html)
+	}
+	return html, nil
+}
+
+// place gives e a basename and a path no other entry has.
+func (p *Publisher) place(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry) error {
+	limit := s.BasenameLimit
+	if limit <= 0 {
+		limit = gazette.DefaultSettings().BasenameLimit
+	}
+	base := e.Basename
+	if !validBasename(base) {
+		src := base
+		if src == "" {
+			src = strings.TrimSpace(e.Title)
+		}
+		if src == "" {
+			src = firstWords(gazette.PlainText(e.Body), titleWords)
+		}
+		base = Dirify(src, limit)
+	}
+	loc := s.Location()
+	for i := 0; ; i++ {
+		b := base
+		if i > 0 {
+			b = base + "_" + strconv.Itoa(i)
+		}
+		path := gazette.EntryPath(e.PublishedAt, loc, b)
+		other, err := tx.EntryByPath(ctx, path)
+		if errors.Is(err, gazette.ErrNotFound) || err == nil && other.ID == e.ID && e.ID != 0 {
+			e.Basename, e.Path = b, path
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("publish: look up path %s: %w", path, err)
+		}
+	}
+}
+
+// validBasename reports whether b can be a URL segment as it is: not empty,
+// no separators of paths, queries or fragments, no white space or controls.
+// Letters of any script are fine (TypePad exports have such basenames).
+func validBasename(b string) bool {
+	if b == "" || b == "." || b == ".." {
+		return false
+	}
+	for _, r := range b {
+		if r <= ' ' || r == 0x7f || strings.ContainsRune(`/\?#%"<>`, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func firstWords(s string, n int) string {
+	w := strings.Fields(s)
+	if len(w) > n {
+		w = w[:n]
+	}
+	return strings.Join(w, " ")
+}
