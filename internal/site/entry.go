@@ -1,0 +1,75 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/theme"
+)
+
+// entry serves an entry's permalink page, in the seed page's order: the
+// neighbours, the entry, its comments, then the earlier entries of its
+// primary topic. An address that is no visible entry may be an old one to
+// redirect.
+func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.store.EntryByPath(r.Context(), r.URL.Path)
+	if errors.Is(err, gazette.ErrNotFound) {
+		return s.redirectOrNotFound(w, r)
+	}
+	if err != nil {
+		return fmt.Errorf("reading entry %s: %w", r.URL.Path, err)
+	}
+	q, err := s.begin(r, e.Title)
+	if err != nil {
+		return err
+	}
+	if !e.VisibleAt(q.now) {
+		return notFound(r)
+	}
+	p := &theme.EntryPage{Site: q.site, Entry: q.entryView(e)}
+
+	prev, next, err := s.store.AdjacentEntries(q.ctx, e, q.now)
+	if err != nil {
+		return fmt.Errorf("reading the neighbours of entry %d: %w", e.ID, err)
+	}
+	// A neighbour's title and path are on this page, so its edits count.
+	if prev != nil {
+		p.Prev = &theme.Link{Title: prev.Title, URL: prev.Path}
+		q.seeEntry(prev)
+	}
+	if next != nil {
+		p.Next = &theme.Link{Title: next.Title, URL: next.Path}
+		q.seeEntry(next)
+	}
+
+	comments, _, err := s.store.Comments(q.ctx, gazette.CommentFilter{EntryID: e.ID, Status: gazette.CommentApproved})
+	if err != nil {
+		return fmt.Errorf("reading the comments of entry %d: %w", e.ID, err)
+	}
+	p.Comments = make([]theme.Comment, len(comments))
+	for i, c := range comments {
+		p.Comments[i] = s.commentView(q, c, e.Title, e.Path)
+	}
+
+	if primary, ok := e.PrimaryTopic(); ok {
+		related, _, err := s.store.Entries(q.ctx, gazette.EntryFilter{
+			PrimaryTopicID: primary.ID, To: e.PublishedAt, VisibleAt: q.now, Limit: relatedEntries,
+		})
+		if err != nil {
+			return fmt.Errorf("reading the entries related to entry %d: %w", e.ID, err)
+		}
+		link := topicLink(&primary)
+		p.RelatedTopic = &link
+		for _, re := range related {
+			if re.ID == e.ID {
+				continue
+			}
+			p.Related = append(p.Related, theme.Link{Title: re.Title, URL: re.Path})
+			q.seeEntry(re)
+		}
+	}
+	p.Site = q.site
+	return s.serve(w, r, q, p)
+}

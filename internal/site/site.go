@@ -1,0 +1,238 @@
+// Package site serves the public pages of a blog: the home page, entries,
+// archives by month, topic and author, the latest comments, search, the
+// themes' static files, redirects from old addresses and the themed 404.
+//
+// Every page is read from the store on each request (settings included, so a
+// change shows at once), rendered by the blog's theme, and served through
+// internal/web with an ETag and Last-Modified so that unchanged pages cost a
+// 304.
+package site
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+	"github.com/gazette-blog/gazette/internal/theme"
+	"github.com/gazette-blog/gazette/internal/web"
+)
+
+// Config holds what the public site needs.
+type Config struct {
+	Store     gazette.Store
+	Themes    *theme.Themes
+	Sanitizer *sanitize.Sanitizer
+	// Logger receives internal errors; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock that decides which entries are visible; nil means time.Now.
+	Now func() time.Time
+}
+
+// Site is the public site as an http.Handler.
+type Site struct {
+	store  gazette.Store
+	themes *theme.Themes
+	san    *sanitize.Sanitizer
+	logger *slog.Logger
+	now    func() time.Time
+	errs   *web.Errors
+	mux    *http.ServeMux
+}
+
+// Page sizes that are not settings.
+const (
+	archivePageSize  = 20 // topic and author archives
+	searchPageSize   = 10
+	latestComments   = 50
+	relatedEntries   = 10
+	sidebarRecent    = 5
+	summaryMaxLength = 280 // bytes of plain text in a listing's summary
+)
+
+// New returns the public site. It panics if cfg lacks the store, the themes
+// or the sanitizer, which is a mistake in the program's wiring.
+func New(cfg Config) *Site {
+	if cfg.Store == nil || cfg.Themes == nil || cfg.Sanitizer == nil {
+		panic("site.New: Config needs Store, Themes and Sanitizer")
+	}
+	s := &Site{
+		store:  cfg.Store,
+		themes: cfg.Themes,
+		san:    cfg.Sanitizer,
+		logger: cfg.Logger,
+		now:    cfg.Now,
+		mux:    http.NewServeMux(),
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.errs = &web.Errors{Logger: s.logger, Page: s.errorPage}
+
+	// Every public route. GET patterns answer HEAD too.
+	routes := []struct {
+		pattern string
+		handler web.HandlerFunc
+	}{
+		{"GET /{$}", s.home},
+		{"GET /page/{n}/{$}", s.home},
+		{"GET /archives/{year}/{month}/{file}", s.entry},
+		{"GET /archives/{year}/{month}/{$}", s.month},
+		{"GET /archives/{$}", s.months},
+		{"GET /topics/{slug}/{$}", s.topic},
+		{"GET /topics/{slug}/page/{n}/{$}", s.topic},
+		{"GET /topics/{$}", s.topics},
+		{"GET /authors/{slug}/{$}", s.author},
+		{"GET /authors/{slug}/page/{n}/{$}", s.author},
+		{"GET /comments/{$}", s.comments},
+		{"GET /search", s.search},
+		{"GET /", s.redirectOrNotFound},
+	}
+	for _, rt := range routes {
+		s.mux.Handle(rt.pattern, s.errs.Handle(rt.handler))
+	}
+	s.mux.Handle("GET "+theme.StaticPrefix, cfg.Themes)
+	return s
+}
+
+// ServeHTTP serves a public page.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// request is what every page of one request shares: the settings, the
+// theme, the clock and the common part of the page.
+type request struct {
+	ctx      context.Context
+	settings gazette.Settings
+	loc      *time.Location
+	now      time.Time
+	theme    *theme.Theme
+	site     theme.Site
+	// modified is the latest change seen among what the page shows.
+	modified time.Time
+}
+
+// begin reads what every page needs: the settings, the newest entries for
+// the banner (and sidebar), and the sidebar's lists when the theme has one.
+func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
+	ctx := r.Context()
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading settings: %w", err)
+	}
+	q := &request{
+		ctx:      ctx,
+		settings: st,
+		loc:      st.Location(),
+		now:      s.now(),
+		theme:    s.themes.Theme(st.Theme),
+	}
+	q.site = theme.Site{
+		Title:               st.Title,
+		Description:         st.Description,
+		BaseURL:             st.BaseURL,
+		Lang:                "en",
+		LatestCommentsLabel: st.LatestCommentsLabel,
+		Year:                q.now.In(q.loc).Year(),
+		PageTitle:           pageTitle,
+		Path:                r.URL.EscapedPath(),
+	}
+	limit := 1
+	if q.theme.HasSidebar() {
+		limit = sidebarRecent
+	}
+	latest, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: q.now, Limit: limit})
+	if err != nil {
+		return nil, fmt.Errorf("reading the latest entries: %w", err)
+	}
+	if len(latest) > 0 {
+		q.site.LatestEntry = &theme.Link{Title: latest[0].Title, URL: latest[0].Path}
+		q.seeEntry(latest[0])
+	}
+	if q.theme.HasSidebar() {
+		if err := s.fillSidebar(q, latest); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+func (s *Site) fillSidebar(q *request, latest []*gazette.Entry) error {
+	sb := &theme.Sidebar{}
+	for _, e := range latest {
+		sb.Recent = append(sb.Recent, theme.Link{Title: e.Title, URL: e.Path})
+	}
+	topics, err := s.store.Topics(q.ctx, q.now)
+	if err != nil {
+		return fmt.Errorf("reading topics: %w", err)
+	}
+	sb.Topics = topicCounts(topics)
+	months, err := s.store.Months(q.ctx, q.now, q.loc)
+	if err != nil {
+		return fmt.Errorf("reading months: %w", err)
+	}
+	for _, m := range months {
+		sb.Months = append(sb.Months, monthCount(m))
+	}
+	q.site.Sidebar = sb
+	return nil
+}
+
+// seeEntry notes that the page shows e, for its Last-Modified. An entry
+// counts from its last edit, or from its publication when that is later, as
+// it is when a scheduled entry appears.
+func (q *request) seeEntry(e *gazette.Entry) {
+	q.seeTime(e.UpdatedAt)
+	q.seeTime(e.PublishedAt)
+}
+
+func (q *request) seeTime(t time.Time) {
+	if t.After(q.modified) && !t.After(q.now) {
+		q.modified = t
+	}
+}
+
+// serve renders p in the request's theme and writes it.
+func (s *Site) serve(w http.ResponseWriter, r *http.Request, q *request, p theme.Page) error {
+	body, err := q.theme.Render(p)
+	if err != nil {
+		return err
+	}
+	web.ServePage(w, r, web.Page{Body: body, LastModified: q.modified})
+	return nil
+}
+
+// errorPage writes the themed page for an error. When even the common part
+// of a page cannot be read (the store is down), it falls back to plain text.
+func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, status int, message string) {
+	title := "Error"
+	if status == http.StatusNotFound {
+		title = "Page not found"
+	}
+	q, err := s.begin(r, title)
+	if err != nil {
+		s.logger.ErrorContext(r.Context(), "rendering error page", slog.Any("error", err))
+		web.PlainError(w, status, message)
+		return
+	}
+	q.site.Path = ""
+	body, err := q.theme.Render(&theme.ErrorPage{Site: q.site, Status: status, Message: message})
+	if err != nil {
+		s.logger.ErrorContext(r.Context(), "rendering error page", slog.Any("error", err))
+		web.PlainError(w, status, message)
+		return
+	}
+	web.WriteHTML(w, status, body)
+}
+
+// notFound is the error for an address with no page.
+func notFound(r *http.Request) error {
+	return gazette.Errorf(gazette.ErrNotFound, "There is no page at %s.", r.URL.Path)
+}
