@@ -1,12 +1,8 @@
-package sanitize_test
+package sanitize
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/microcosm-cc/bluemonday"
-
-	"github.com/gazette-blog/gazette/internal/sanitize"
 )
 
 // typicalComment is a reader's comment of about 80 words: two paragraphs, a
@@ -25,23 +21,11 @@ func TestTypicalCommentLength(t *testing.T) {
 }
 
 func BenchmarkComment(b *testing.B) {
-	s := sanitize.New()
+	s := New()
 	b.SetBytes(int64(len(typicalComment)))
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Comment(typicalComment)
-	}
-}
-
-// BenchmarkCommentPolicyOnly measures bluemonday alone on the same comment
-// already formatted, to show how much of Comment's cost is the sanitiser.
-func BenchmarkCommentPolicyOnly(b *testing.B) {
-	formatted := sanitize.New().Comment(typicalComment)
-	p := bluemonday.UGCPolicy()
-	b.SetBytes(int64(len(formatted)))
-	b.ReportAllocs()
-	for b.Loop() {
-		p.Sanitize(formatted)
 	}
 }
 
@@ -51,10 +35,35 @@ func BenchmarkAuthorHTML(b *testing.B) {
 		entry.WriteString(`<p>The general who vanished in Istanbul had been passing secrets for years, according to a <em>report</em> published today. Officials in <a href="http://example.com/dc">Washington</a> declined to comment.</p>` + "\n")
 		entry.WriteString("<blockquote><p>He was a long-term asset, the paper said.</p></blockquote>\n<ul><li>one</li><li>two</li></ul>\n")
 	}
-	s := sanitize.New()
+	s := New()
 	b.SetBytes(int64(entry.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
 		s.AuthorHTML(entry.String())
+	}
+}
+
+// BenchmarkFormat and BenchmarkCommentPolicy split Comment's cost between
+// the transforms and the sanitiser.
+func BenchmarkFormat(b *testing.B) {
+	for _, bc := range []struct{ name, body string }{
+		{"html", typicalComment},
+		{"text", strings.ReplaceAll(strings.ReplaceAll(typicalComment, "<em>", ""), "</em>", "")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				format(bc.body)
+			}
+		})
+	}
+}
+
+func BenchmarkCommentPolicy(b *testing.B) {
+	p := New().comment
+	formatted := format(typicalComment)
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Sanitize(formatted)
 	}
 }

@@ -1,7 +1,6 @@
 package sanitize
 
 import (
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -19,6 +18,13 @@ func format(body string) string {
 	}
 	f := formatter{}
 	f.b.Grow(len(body) + len(body)/4 + 16)
+	if strings.IndexByte(body, '<') < 0 {
+		// Most comments hold no tag: the whole body is one text token, and
+		// the tokenizer's 4 KB buffer would cost more than the rest.
+		f.text(body)
+		f.closeParagraph()
+		return f.b.String()
+	}
 	z := html.NewTokenizer(strings.NewReader(body))
 	for {
 		tt := z.Next()
@@ -197,23 +203,20 @@ func (f *formatter) endTag(name, raw string) {
 	}
 }
 
-// bareURL matches what readers paste as a link. It runs on raw HTML text, so
-// it stops at characters that cannot be in an attribute value unescaped.
-var bareURL = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]+`)
-
 // writeLinked writes the raw text s with its bare URLs made links.
 func writeLinked(b *strings.Builder, s string) {
-	if !strings.Contains(s, "://") && !containsFold(s, "www.") {
-		b.WriteString(s)
-		return
-	}
 	last := 0
-	for _, m := range bareURL.FindAllStringIndex(s, -1) {
-		u := trimURL(s[m[0]:m[1]])
+	for i := 0; ; {
+		start, end := findURL(s, i)
+		if start < 0 {
+			break
+		}
+		i = end
+		u := trimURL(s[start:end])
 		if !hasHost(u) {
 			continue
 		}
-		b.WriteString(s[last:m[0]])
+		b.WriteString(s[last:start])
 		href := u
 		if !hasSchemePrefix(u) {
 			href = "http://" + u
@@ -223,9 +226,58 @@ func writeLinked(b *strings.Builder, s string) {
 		b.WriteString(`">`)
 		b.WriteString(u)
 		b.WriteString(`</a>`)
-		last = m[0] + len(u)
+		last = start + len(u)
 	}
 	b.WriteString(s[last:])
+}
+
+// findURL returns the bounds of the first bare URL in s at or after i, or
+// -1, -1: "http://", "https://" or "www." in any case, at the start of a word,
+// and what follows up to white space or a character that cannot be in an
+// attribute value unescaped. (It is the regular expression
+// (?i)\b(?:https?://|www\.)[^\s<>"]+ by hand, several times faster.)
+func findURL(s string, i int) (start, end int) {
+	for ; i < len(s); i++ {
+		if c := s[i] | 0x20; c != 'h' && c != 'w' || i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		n := 0
+		switch {
+		case hasPrefixFold(s[i:], "http://"):
+			n = 7
+		case hasPrefixFold(s[i:], "https://"):
+			n = 8
+		case hasPrefixFold(s[i:], "www."):
+			n = 4
+		default:
+			continue
+		}
+		j := i + n
+		for j < len(s) && !isURLEnd(s[j]) {
+			j++
+		}
+		if j > i+n {
+			return i, j
+		}
+		i = j - 1
+	}
+	return -1, -1
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+func isURLEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r', '<', '>', '"':
+		return true
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // trimURL cuts what is more likely the sentence's than the URL's: escaped
@@ -253,28 +305,16 @@ func trimURL(u string) string {
 }
 
 func hasSchemePrefix(u string) bool {
-	return len(u) >= 7 && strings.EqualFold(u[:7], "http://") ||
-		len(u) >= 8 && strings.EqualFold(u[:8], "https://")
+	return hasPrefixFold(u, "http://") || hasPrefixFold(u, "https://")
 }
 
 // hasHost reports whether u has something after its scheme or "www.".
 func hasHost(u string) bool {
 	switch {
-	case len(u) >= 8 && strings.EqualFold(u[:8], "https://"):
+	case hasPrefixFold(u, "https://"):
 		return len(u) > 8
-	case len(u) >= 7 && strings.EqualFold(u[:7], "http://"):
+	case hasPrefixFold(u, "http://"):
 		return len(u) > 7
 	}
 	return len(u) > 4
-}
-
-// containsFold reports whether s contains the ASCII lower-case substr in
-// any case.
-func containsFold(s, substr string) bool {
-	for i := 0; i+len(substr) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(substr)], substr) {
-			return true
-		}
-	}
-	return false
 }

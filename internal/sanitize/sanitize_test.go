@@ -8,9 +8,7 @@ import (
 )
 
 func TestComment(t *testing.T) {
-	tests := []struct {
-		name, body, want string
-	}{
+	tests := []sanitizeCase{
 		{"empty", "", ""},
 		{"only spaces", "  \n\n \t", ""},
 		{"one line", "Nice post.", "<p>Nice post.</p>\n"},
@@ -59,24 +57,11 @@ func TestComment(t *testing.T) {
 		{"br not doubled", "one<br>\ntwo", "<p>one<br>two</p>\n"},
 		{"html comment dropped", "a<!-- hidden -->b", "<p>ab</p>\n"},
 	}
-	s := sanitize.New()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := s.Comment(tt.body)
-			if got != tt.want {
-				t.Errorf("Comment(%q)\n got %q\nwant %q", tt.body, got, tt.want)
-			}
-			if p := unsafeContent(got, true); p != "" {
-				t.Errorf("Comment(%q) = %q: %s", tt.body, got, p)
-			}
-		})
-	}
+	runCases(t, "Comment", sanitize.New().Comment, true, tests)
 }
 
 func TestAuthorHTML(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
+	tests := []sanitizeCase{
 		{"headings and text", "<h2>Title</h2><p>Text <em>and</em> <strong>more</strong>.</p>", "<h2>Title</h2><p>Text <em>and</em> <strong>more</strong>.</p>"},
 		{"lists", "<ul><li>a</li></ul><ol start=\"3\"><li>b</li></ol><dl><dt>t</dt><dd>d</dd></dl>", "<ul><li>a</li></ul><ol><li>b</li></ol><dl><dt>t</dt><dd>d</dd></dl>"},
 		{"link keeps its own rel, no forced nofollow", `<a href="https://example.com" rel="me">x</a>`, `<a href="https://example.com" rel="me">x</a>`},
@@ -98,15 +83,25 @@ func TestAuthorHTML(t *testing.T) {
 		{"data image dropped", `<img src="data:image/png;base64,iVBORw0KGgo=">`, ""},
 		{"data link dropped", `<a href="data:text/html,<script>alert(1)</script>">x</a>`, "x"},
 	}
-	s := sanitize.New()
+	runCases(t, "AuthorHTML", sanitize.New().AuthorHTML, false, tests)
+}
+
+type sanitizeCase struct {
+	name, in, want string
+}
+
+// runCases checks that fn, named name, turns each case's input into its
+// want, and that the result holds nothing executable.
+func runCases(t *testing.T, name string, fn func(string) string, comment bool, tests []sanitizeCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := s.AuthorHTML(tt.in)
+			got := fn(tt.in)
 			if got != tt.want {
-				t.Errorf("AuthorHTML(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+				t.Errorf("%s(%q)\n got %q\nwant %q", name, tt.in, got, tt.want)
 			}
-			if p := unsafeContent(got, false); p != "" {
-				t.Errorf("AuthorHTML(%q) = %q: %s", tt.in, got, p)
+			if p := unsafeContent(got, comment); p != "" {
+				t.Errorf("%s(%q) = %q: %s", name, tt.in, got, p)
 			}
 		})
 	}
