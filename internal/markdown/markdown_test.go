@@ -3,6 +3,7 @@ package markdown_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -77,5 +78,31 @@ func TestRenderHTMLUnchanged(t *testing.T) {
 	}
 	if got != src {
 		t.Errorf("Render(html) = %q, want the source unchanged", got)
+	}
+}
+
+// TestRenderConcurrent shares one Renderer between goroutines, as the publish
+// path does; run with -race it shows the goldmark instance is safe to share.
+func TestRenderConcurrent(t *testing.T) {
+	r := markdown.New()
+	src := "# Title\n\nSome *text* with a footnote.[^1]\n\n[^1]: The note.\n"
+	want, err := r.Render(gazette.FormatMarkdown, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := r.Render(gazette.FormatMarkdown, src)
+			if err == nil && got != want {
+				err = fmt.Errorf("concurrent Render = %q, want %q", got, want)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
