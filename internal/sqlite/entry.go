@@ -1,0 +1,432 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+)
+
+// entrySelect reads an entry with its author, topics and tags in one query:
+// the topics and tags come as JSON arrays in their stored order, so a page
+// listing entries costs one statement, not three per entry.
+const entrySelect = `SELECT ` + entryColumns + ` FROM entries e JOIN authors a ON a.id = e.author_id`
+
+const entryColumns = `e.id, e.basename, e.path, e.title, e.body, e.extended_body, e.excerpt,
+	e.keywords, e.format, e.body_html, e.extended_html, e.status, e.published_at,
+	e.author_id, a.slug, a.name, a.email, a.role, a.created_at,
+	e.allow_comments, e.allow_pings, e.comment_count, ifnull(e.import_key, ''),
+	e.created_at, e.updated_at,
+	(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name,
+			'description', t.description) ORDER BY et.position)
+		FROM entry_topics et JOIN topics t ON t.id = et.topic_id WHERE et.entry_id = e.id),
+	(SELECT json_group_array(g.name ORDER BY g.position) FROM entry_tags g WHERE g.entry_id = e.id)`
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanEntry reads a row of entryColumns, then any extra columns into extra.
+// The author's password hash is left out: entries go to templates, which have
+// no use for it.
+func scanEntry(row scanner, extra ...any) (*gazette.Entry, error) {
+	var (
+		e                         gazette.Entry
+		published, authorCreated  int64
+		created, updated          int64
+		topicsJSON, tagsJSON      string
+		format, status, role      string
+		allowComments, allowPings bool
+	)
+	dest := []any{&e.ID, &e.Basename, &e.Path, &e.Title, &e.Body, &e.ExtendedBody, &e.Excerpt,
+		&e.Keywords, &format, &e.BodyHTML, &e.ExtendedHTML, &status, &published,
+		&e.AuthorID, &e.Author.Slug, &e.Author.Name, &e.Author.Email, &role, &authorCreated,
+		&allowComments, &allowPings, &e.CommentCount, &e.ImportKey,
+		&created, &updated, &topicsJSON, &tagsJSON}
+	err := row.Scan(append(dest, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	e.Format = gazette.Format(format)
+	e.Status = gazette.EntryStatus(status)
+	e.PublishedAt = fromMicros(published)
+	e.Author.ID = e.AuthorID
+	e.Author.Role = gazette.Role(role)
+	e.Author.CreatedAt = fromMicros(authorCreated)
+	e.AllowComments, e.AllowPings = allowComments, allowPings
+	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if topicsJSON != "[]" {
+		if err := json.Unmarshal([]byte(topicsJSON), &e.Topics); err != nil {
+			return nil, fmt.Errorf("entry %d topics: %w", e.ID, err)
+		}
+	}
+	if tagsJSON != "[]" {
+		if err := json.Unmarshal([]byte(tagsJSON), &e.Tags); err != nil {
+			return nil, fmt.Errorf("entry %d tags: %w", e.ID, err)
+		}
+	}
+	return &e, nil
+}
+
+// entryWhere reads one entry; no row is ErrNotFound with the message what.
+func (h *handle) entryWhere(ctx context.Context, what, where string, args ...any) (*gazette.Entry, error) {
+	s, err := h.stmt(ctx, entrySelect+" WHERE "+where)
+	if err != nil {
+		return nil, wrap(err, "read %s", what)
+	}
+	e, err := scanEntry(s.QueryRowContext(ctx, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, gazette.Errorf(gazette.ErrNotFound, "%s not found", what)
+	}
+	return e, wrap(err, "read %s", what)
+}
+
+// Entry implements gazette.EntryStore.
+func (h *handle) Entry(ctx context.Context, id int64) (*gazette.Entry, error) {
+	return h.entryWhere(ctx, fmt.Sprintf("entry %d", id), "e.id = ?", id)
+}
+
+// EntryByPath implements gazette.EntryStore.
+func (h *handle) EntryByPath(ctx context.Context, path string) (*gazette.Entry, error) {
+	return h.entryWhere(ctx, fmt.Sprintf("entry at %q", path), "e.path = ?", path)
+}
+
+// EntryByImportKey implements gazette.EntryStore.
+func (h *handle) EntryByImportKey(ctx context.Context, key string) (*gazette.Entry, error) {
+	return h.entryWhere(ctx, fmt.Sprintf("entry with import key %q", key), "e.import_key = ?", key)
+}
+
+func validEntry(e *gazette.Entry) error {
+	switch {
+	case !e.Status.Valid():
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown status %q", e.Title, e.Status)
+	case !e.Format.Valid():
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown format %q", e.Title, e.Format)
+	case e.Path == "":
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: empty path", e.Title)
+	}
+	return nil
+}
+
+// topicIDs returns the IDs of topics in order, each once.
+func topicIDs(topics []gazette.Topic) []int64 {
+	ids := make([]int64, 0, len(topics))
+outer:
+	for _, t := range topics {
+		for _, id := range ids {
+			if id == t.ID {
+				continue outer
+			}
+		}
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+func entryArgs(e *gazette.Entry, topics []int64) []any {
+	var primary int64
+	if len(topics) > 0 {
+		primary = topics[0]
+	}
+	return []any{e.Basename, e.Path, e.Title, e.Body, e.ExtendedBody, e.Excerpt, e.Keywords,
+		string(e.Format), e.BodyHTML, e.ExtendedHTML, string(e.Status), micros(e.PublishedAt),
+		e.AuthorID, nullID(primary), e.AllowComments, e.AllowPings, nullString(e.ImportKey),
+		micros(e.UpdatedAt)}
+}
+
+// savepoint runs fn so that a failure leaves nothing of it behind, even when
+// the caller's transaction goes on after the error.
+func (h *handle) savepoint(ctx context.Context, fn func() error) error {
+	if _, err := h.exec(ctx, `SAVEPOINT entry_write`); err != nil {
+		return wrap(err, "savepoint")
+	}
+	if err := fn(); err != nil {
+		if _, rerr := h.exec(ctx, `ROLLBACK TO entry_write`); rerr != nil {
+			return errors.Join(err, wrap(rerr, "roll back to savepoint"))
+		}
+		h.exec(ctx, `RELEASE entry_write`)
+		return err
+	}
+	_, err := h.exec(ctx, `RELEASE entry_write`)
+	return wrap(err, "release savepoint")
+}
+
+// CreateEntry implements gazette.EntryStore.
+func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
+	if err := validEntry(e); err != nil {
+		return err
+	}
+	now := h.now()
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = now
+	}
+	if e.UpdatedAt.IsZero() {
+		e.UpdatedAt = now
+	}
+	topics := topicIDs(e.Topics)
+	var id int64
+	err := h.savepoint(ctx, func() error {
+		res, err := h.exec(ctx, `INSERT INTO entries (basename, path, title, body, extended_body,
+			excerpt, keywords, format, body_html, extended_html, status, published_at, author_id,
+			primary_topic_id, allow_comments, allow_pings, import_key, updated_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append(entryArgs(e, topics), micros(e.CreatedAt))...)
+		if err != nil {
+			return h.entryWriteError(ctx, err, e, topics)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return wrap(err, "create entry %q", e.Title)
+		}
+		return h.writeEntryParts(ctx, id, e, topics)
+	})
+	if err != nil {
+		return err
+	}
+	e.ID = id
+	return nil
+}
+
+// UpdateEntry implements gazette.EntryStore.
+func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
+	if err := validEntry(e); err != nil {
+		return err
+	}
+	e.UpdatedAt = h.now()
+	topics := topicIDs(e.Topics)
+	return h.savepoint(ctx, func() error {
+		res, err := h.exec(ctx, `UPDATE entries SET basename = ?, path = ?, title = ?, body = ?,
+			extended_body = ?, excerpt = ?, keywords = ?, format = ?, body_html = ?,
+			extended_html = ?, status = ?, published_at = ?, author_id = ?, primary_topic_id = ?,
+			allow_comments = ?, allow_pings = ?, import_key = ?, updated_at = ?
+			WHERE id = ?`, append(entryArgs(e, topics), e.ID)...)
+		if err != nil {
+			return h.entryWriteError(ctx, err, e, topics)
+		}
+		if affected(res) == 0 {
+			return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", e.ID)
+		}
+		for _, q := range []string{
+			`DELETE FROM entry_topics WHERE entry_id = ?`,
+			`DELETE FROM entry_tags WHERE entry_id = ?`,
+			`DELETE FROM entry_search WHERE rowid = ?`,
+		} {
+			if _, err := h.exec(ctx, q, e.ID); err != nil {
+				return wrap(err, "update entry %d", e.ID)
+			}
+		}
+		return h.writeEntryParts(ctx, e.ID, e, topics)
+	})
+}
+
+// writeEntryParts stores an entry's topics, tags and search text.
+func (h *handle) writeEntryParts(ctx context.Context, id int64, e *gazette.Entry, topics []int64) error {
+	for i, t := range topics {
+		if _, err := h.exec(ctx, `INSERT INTO entry_topics (entry_id, topic_id, position) VALUES (?, ?, ?)`, id, t, i); err != nil {
+			return h.entryWriteError(ctx, err, e, topics)
+		}
+	}
+	seen := make(map[string]bool, len(e.Tags))
+	for i, tag := range e.Tags {
+		if seen[tag] {
+			continue
+		}
+		seen[tag] = true
+		if _, err := h.exec(ctx, `INSERT INTO entry_tags (entry_id, position, name) VALUES (?, ?, ?)`, id, i, tag); err != nil {
+			return wrap(err, "entry %q: tag %q", e.Title, tag)
+		}
+	}
+	text := gazette.PlainText(e.BodyHTML + " " + e.ExtendedHTML)
+	if _, err := h.exec(ctx, `INSERT INTO entry_search (rowid, title, body) VALUES (?, ?, ?)`, id, e.Title, text); err != nil {
+		return wrap(err, "index entry %q", e.Title)
+	}
+	return nil
+}
+
+// entryWriteError turns a failed write of e into the error its user can act
+// on, finding out which constraint failed by asking, not by reading the
+// driver's message.
+func (h *handle) entryWriteError(ctx context.Context, err error, e *gazette.Entry, topics []int64) error {
+	switch {
+	case isUnique(err):
+		taken, qerr := h.exists(ctx, `SELECT 1 FROM entries WHERE path = ? AND id != ?`, e.Path, e.ID)
+		if qerr != nil {
+			return wrap(errors.Join(err, qerr), "entry %q", e.Title)
+		}
+		if taken {
+			return gazette.Errorf(gazette.ErrConflict, "entry path %q already taken", e.Path)
+		}
+		return gazette.Errorf(gazette.ErrConflict, "entry import key %q already taken", e.ImportKey)
+	case isForeignKey(err):
+		ok, qerr := h.exists(ctx, `SELECT 1 FROM authors WHERE id = ?`, e.AuthorID)
+		if qerr != nil {
+			return wrap(errors.Join(err, qerr), "entry %q", e.Title)
+		}
+		if !ok {
+			return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown author %d", e.Title, e.AuthorID)
+		}
+		for _, t := range topics {
+			if ok, qerr := h.exists(ctx, `SELECT 1 FROM topics WHERE id = ?`, t); qerr == nil && !ok {
+				return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown topic %d", e.Title, t)
+			}
+		}
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q refers to something that does not exist", e.Title)
+	}
+	return wrap(err, "write entry %q", e.Title)
+}
+
+// DeleteEntry implements gazette.EntryStore.
+func (h *handle) DeleteEntry(ctx context.Context, id int64) error {
+	return h.savepoint(ctx, func() error {
+		res, err := h.exec(ctx, `DELETE FROM entries WHERE id = ?`, id)
+		if err != nil {
+			return wrap(err, "delete entry %d", id)
+		}
+		if affected(res) == 0 {
+			return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", id)
+		}
+		_, err = h.exec(ctx, `DELETE FROM entry_search WHERE rowid = ?`, id)
+		return wrap(err, "delete entry %d from the search index", id)
+	})
+}
+
+// entryFilter returns the WHERE clause (with a leading space, or empty) and
+// its arguments for f.
+func entryFilter(f gazette.EntryFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if !f.VisibleAt.IsZero() {
+		conds = append(conds, "e.status = 'published' AND e.published_at <= ?")
+		args = append(args, micros(f.VisibleAt))
+	}
+	if f.Status != "" {
+		conds = append(conds, "e.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.AuthorID != 0 {
+		conds = append(conds, "e.author_id = ?")
+		args = append(args, f.AuthorID)
+	}
+	if f.TopicID != 0 {
+		conds = append(conds, "e.id IN (SELECT entry_id FROM entry_topics WHERE topic_id = ?)")
+		args = append(args, f.TopicID)
+	}
+	if f.PrimaryTopicID != 0 {
+		conds = append(conds, "e.primary_topic_id = ?")
+		args = append(args, f.PrimaryTopicID)
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "e.published_at >= ?")
+		args = append(args, micros(f.From))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "e.published_at < ?")
+		args = append(args, micros(f.To))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Entries implements gazette.EntryStore.
+func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
+	where, args := entryFilter(f)
+	order := " ORDER BY e.published_at DESC, e.id DESC"
+	if f.OldestFirst {
+		order = " ORDER BY e.published_at, e.id"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	offset := max(f.Offset, 0)
+	rows, err := h.query(ctx, entrySelect+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, wrap(err, "list entries")
+	}
+	defer rows.Close()
+	var list []*gazette.Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, 0, wrap(err, "list entries")
+		}
+		list = append(list, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap(err, "list entries")
+	}
+	// A short page that is not past the end tells the total without counting.
+	if limit < 0 || (len(list) < limit && (len(list) > 0 || offset == 0)) {
+		return list, offset + len(list), nil
+	}
+	total, err := h.countEntries(ctx, f, where, args)
+	return list, total, err
+}
+
+func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where string, args []any) (int, error) {
+	var n int
+	if f == (gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, Offset: f.Offset, OldestFirst: f.OldestFirst}) && !f.VisibleAt.IsZero() {
+		// Every page asks how many entries are visible; counting them would
+		// scan them all, so subtract the few published after visibleAt from
+		// the count of published entries the triggers keep.
+		err := h.queryRow(ctx, `SELECT (SELECT ifnull(sum(n), 0) FROM entry_counts WHERE status = 'published')
+			- (SELECT count(*) FROM entries WHERE status = 'published' AND published_at > ?)`,
+			[]any{micros(f.VisibleAt)}, &n)
+		return n, wrap(err, "count entries")
+	}
+	err := h.queryRow(ctx, `SELECT count(*) FROM entries e`+where, args, &n)
+	return n, wrap(err, "count entries")
+}
+
+// AdjacentEntries implements gazette.EntryStore.
+func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleAt time.Time) (prev, next *gazette.Entry, err error) {
+	at, vis := micros(e.PublishedAt), micros(visibleAt)
+	prev, err = h.entryWhere(ctx, "previous entry",
+		`e.status = 'published' AND e.published_at <= ? AND (e.published_at < ? OR e.id < ?)
+		ORDER BY e.published_at DESC, e.id DESC LIMIT 1`, min(at, vis), at, e.ID)
+	if errors.Is(err, gazette.ErrNotFound) {
+		prev, err = nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	next, err = h.entryWhere(ctx, "next entry",
+		`e.status = 'published' AND e.published_at >= ? AND e.published_at <= ? AND (e.published_at > ? OR e.id > ?)
+		ORDER BY e.published_at, e.id LIMIT 1`, at, vis, at, e.ID)
+	if errors.Is(err, gazette.ErrNotFound) {
+		next, err = nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return prev, next, nil
+}
+
+// Months implements gazette.EntryStore. SQLite knows no time zones but UTC
+// and local, so the months are counted here, in loc.
+func (h *handle) Months(ctx context.Context, visibleAt time.Time, loc *time.Location) ([]gazette.MonthCount, error) {
+	rows, err := h.query(ctx, `SELECT published_at FROM entries
+		WHERE status = 'published' AND published_at <= ? ORDER BY published_at DESC`, micros(visibleAt))
+	if err != nil {
+		return nil, wrap(err, "count months")
+	}
+	defer rows.Close()
+	var months []gazette.MonthCount
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return nil, wrap(err, "count months")
+		}
+		t := fromMicros(at).In(loc)
+		if n := len(months); n > 0 && months[n-1].Year == t.Year() && months[n-1].Month == t.Month() {
+			months[n-1].Count++
+			continue
+		}
+		months = append(months, gazette.MonthCount{Year: t.Year(), Month: t.Month(), Count: 1})
+	}
+	return months, wrap(rows.Err(), "count months")
+}

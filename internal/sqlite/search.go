@@ -1,0 +1,93 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/gazette-blog/gazette"
+)
+
+// ftsQuery turns what a reader typed into an FTS5 query that means only
+// "all these words and phrases": every term is quoted, so nothing the reader
+// types (NEAR, OR, *, -, ^, column:, parentheses) acts as an operator. A quote
+// left open reads as plain words. It returns "" when no term has a letter or
+// digit, which the tokenizer would drop anyway.
+func ftsQuery(text string) string {
+	var terms []string
+	add := func(term string) {
+		if strings.IndexFunc(term, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			return
+		}
+		terms = append(terms, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
+	}
+	words := func(s string) {
+		for _, w := range strings.Fields(s) {
+			add(w)
+		}
+	}
+	for {
+		open := strings.IndexByte(text, '"')
+		if open < 0 {
+			words(text)
+			break
+		}
+		words(text[:open])
+		rest := text[open+1:]
+		end := strings.IndexByte(rest, '"')
+		if end < 0 {
+			words(rest)
+			break
+		}
+		add(strings.Join(strings.Fields(rest[:end]), " "))
+		text = rest[end+1:]
+	}
+	return strings.Join(terms, " ")
+}
+
+// searchFrom joins the index to the entries it holds; ?1 is the FTS query,
+// ?2 whether to keep only visible entries, ?3 the time they must be visible at.
+const searchFrom = ` FROM entry_search s
+	JOIN entries e ON e.id = s.rowid
+	JOIN authors a ON a.id = e.author_id
+	WHERE entry_search MATCH ?1 AND (?2 = 0 OR (e.status = 'published' AND e.published_at <= ?3))`
+
+// Search implements gazette.SearchStore. Matches rank by bm25 with a word in
+// the title worth ten in the body.
+func (h *handle) Search(ctx context.Context, q gazette.SearchQuery) ([]gazette.SearchResult, int, error) {
+	match := ftsQuery(q.Text)
+	if match == "" {
+		return nil, 0, nil
+	}
+	args := []any{match, !q.VisibleAt.IsZero(), micros(q.VisibleAt)}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	offset := max(q.Offset, 0)
+	rows, err := h.query(ctx, `SELECT `+entryColumns+`,
+		snippet(entry_search, -1, char(2), char(3), '…', 24)`+searchFrom+`
+		ORDER BY bm25(entry_search, 10.0, 1.0), e.published_at DESC, e.id DESC
+		LIMIT ?4 OFFSET ?5`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, wrap(err, "search %q", q.Text)
+	}
+	defer rows.Close()
+	var list []gazette.SearchResult
+	for rows.Next() {
+		var r gazette.SearchResult
+		if r.Entry, err = scanEntry(rows, &r.Snippet); err != nil {
+			return nil, 0, wrap(err, "search %q", q.Text)
+		}
+		list = append(list, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap(err, "search %q", q.Text)
+	}
+	if limit < 0 || (len(list) < limit && (len(list) > 0 || offset == 0)) {
+		return list, offset + len(list), nil
+	}
+	var total int
+	err = h.queryRow(ctx, `SELECT count(*)`+searchFrom, args, &total)
+	return list, total, wrap(err, "count matches of %q", q.Text)
+}
