@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/gazette-blog/gazette/internal/importer"
+	"github.com/gazette-blog/gazette/internal/importer/movabletype"
+	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/publish"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+)
+
+func (e *env) importFile(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	format := fs.String("format", "", "mt, wxr or blogger (detected from the content when omitted)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("import: want one FILE (gazette import [--format mt|wxr|blogger] FILE)")
+	}
+	name := fs.Arg(0)
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	counted := &countingReader{r: f}
+	br := bufio.NewReaderSize(counted, 64<<10)
+	if *format == "" {
+		head, _ := br.Peek(4096)
+		*format = detectFormat(head)
+		if *format == "" {
+			return fmt.Errorf("import: %s: not a Movable Type, WordPress (WXR) or Blogger export (give --format to say which)", name)
+		}
+	}
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	settings, err := store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	var r importer.Reader
+	switch *format {
+	case "mt":
+		r = movabletype.New(br, name, settings.Location())
+	case "wxr", "blogger":
+		return fmt.Errorf("import: %s: the %s format is not built yet", name, *format)
+	default:
+		return fmt.Errorf("import: --format %q: want mt, wxr or blogger", *format)
+	}
+	start := time.Now()
+	progress := newProgress(e.stderr, size, counted)
+	sum, err := importer.Import(ctx, store, publish.New(markdown.New(), sanitize.New()), r, importer.Options{
+		Progress: progress.update,
+	})
+	progress.done()
+	if err != nil {
+		return fmt.Errorf("import: %w (nothing was imported)", err)
+	}
+	fmt.Fprintf(e.stdout, "%s in %.1fs\n", sum, time.Since(start).Seconds())
+	return nil
+}
+
+// detectFormat names the format of an export from its first bytes, or
+// returns "" when it is none gazette reads.
+func detectFormat(head []byte) string {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if bytes.HasPrefix(trimmed, []byte("<")) {
+		switch {
+		case bytes.Contains(head, []byte("wordpress.org/export/")):
+			return "wxr"
+		case bytes.Contains(head, []byte("<feed")) && bytes.Contains(head, []byte("blogger")):
+			return "blogger"
+		}
+		return ""
+	}
+	for _, key := range []string{"AUTHOR:", "TITLE:", "DATE:", "STATUS:", "BASENAME:", "BODY:", "CONVERT BREAKS:", "PRIMARY CATEGORY:"} {
+		if bytes.HasPrefix(trimmed, []byte(key)) || bytes.Contains(head, []byte("\n"+key)) {
+			return "mt"
+		}
+	}
+	return ""
+}
+
+// countingReader counts the bytes read through it, for progress.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// progress shows an import's progress on a terminal, on one rewritten line,
+// and stays silent when stderr is a file or pipe.
+type progress struct {
+	w       io.Writer
+	tty     bool
+	size    int64
+	counted *countingReader
+	last    time.Time
+	shown   bool
+}
+
+func newProgress(w io.Writer, size int64, counted *countingReader) *progress {
+	p := &progress{w: w, size: size, counted: counted}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(pr importer.Progress) {
+	if !p.tty || time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	pct := ""
+	if p.size > 0 {
+		pct = fmt.Sprintf(" (%d%%)", p.counted.n*100/p.size)
+	}
+	fmt.Fprintf(p.w, "\rimporting: %d entries, %.1f of %.1f MB%s ", pr.Items, float64(p.counted.n)/1e6, float64(p.size)/1e6, pct)
+	p.shown = true
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

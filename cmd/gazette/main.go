@@ -1,0 +1,92 @@
+// Command gazette serves a blog, imports one from another engine, and manages
+// it from the command line. Run `gazette help` for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `gazette: a blog publishing engine
+
+usage: gazette [--data DIR] COMMAND [flags]
+
+  DIR is where the blog lives: $GAZETTE_DATA, else ./gazette-data.
+
+commands:
+  serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   serve the blog
+  import  [--format mt] FILE                            import an export (format detected when omitted)
+  backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
+  restore FILE                                          replace the blog's database with a backup (server stopped)
+  help                                                  this text
+
+not built yet: export, build, user, comments (see README.md).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(os.Stderr, "gazette: %v\n", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// env is what a command runs with: its streams and the global settings.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	dataDir        string
+	dbURL          string
+}
+
+// run parses the global flags and runs one command. It returns the error that
+// main reports in one line.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gazette", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	fs.StringVar(&e.dataDir, "data", envOr("GAZETTE_DATA", "gazette-data"), "data directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	e.dbURL = os.Getenv("GAZETTE_DB")
+	if fs.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	switch cmd {
+	case "serve":
+		return e.serve(ctx, rest)
+	case "import":
+		return e.importFile(ctx, rest)
+	case "backup":
+		return e.backup(ctx, rest)
+	case "restore":
+		return e.restore(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "export", "build", "user", "comments":
+		return fmt.Errorf("%s is not built yet (see README.md, \"Command line\")", cmd)
+	}
+	return fmt.Errorf("unknown command %q (run gazette help)", cmd)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

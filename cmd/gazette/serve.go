@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/demo"
+	"github.com/gazette-blog/gazette/internal/importer"
+	"github.com/gazette-blog/gazette/internal/importer/movabletype"
+	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/publish"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+	"github.com/gazette-blog/gazette/internal/server"
+)
+
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL (postgres://…); default: SQLite in the data directory")
+	withDemo := fs.Bool("demo", false, "fill an empty blog with a demo blog")
+	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sanitizer := sanitize.New()
+	if *withDemo {
+		if err := fillDemo(ctx, store, sanitizer, logger); err != nil {
+			return err
+		}
+	}
+	handler, err := server.New(server.Config{
+		Store:     store,
+		Sanitizer: sanitizer,
+		Logger:    logger,
+		ThemeDir:  *themeDir,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stdout, "gazette: serving http://%s/ (data in %s; Ctrl-C to stop)\n", ln.Addr(), e.dataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// fillDemo imports the demo blog into a blog that has no entries yet, and
+// leaves a blog with entries alone.
+func fillDemo(ctx context.Context, store gazette.Store, san *sanitize.Sanitizer, logger *slog.Logger) error {
+	_, n, err := store.Entries(ctx, gazette.EntryFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		logger.Info("demo: the blog has entries already; left as it is", "entries", n)
+		return nil
+	}
+	settings := demo.Settings()
+	if err := store.SaveSettings(ctx, settings); err != nil {
+		return err
+	}
+	r := movabletype.New(demo.Export(), demo.FileName, settings.Location())
+	sum, err := importer.Import(ctx, store, publish.New(markdown.New(), san), r, importer.Options{})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	logger.Info("demo: filled the blog", "summary", sum.String())
+	return nil
+}

@@ -1,0 +1,78 @@
+// Package server assembles gazette's root HTTP handler: the surfaces (the
+// public site now; the authors' area and the client APIs as they arrive)
+// mounted on one mux, inside the middleware every request passes through.
+package server
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+	"github.com/gazette-blog/gazette/internal/site"
+	"github.com/gazette-blog/gazette/internal/theme"
+	"github.com/gazette-blog/gazette/internal/web"
+)
+
+// MaxRequestBody is the largest request body any surface accepts. Public
+// pages take only small forms; uploads will get their own, larger limit.
+const MaxRequestBody = 1 << 20
+
+// Config holds what the server needs.
+type Config struct {
+	Store     gazette.Store
+	Sanitizer *sanitize.Sanitizer
+	Logger    *slog.Logger
+	// ThemeDir, when set, is a folder whose files override the themes' files
+	// by name: ThemeDir/default/entry.html replaces the default theme's entry
+	// page, ThemeDir/NAME/ adds a theme called NAME.
+	ThemeDir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns the root handler.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	var override fs.FS
+	if cfg.ThemeDir != "" {
+		st, err := os.Stat(cfg.ThemeDir)
+		if err != nil {
+			return nil, fmt.Errorf("theme folder: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("theme folder %s is not a folder", cfg.ThemeDir)
+		}
+		override = os.DirFS(cfg.ThemeDir)
+	}
+	themes, err := theme.Load(override)
+	if err != nil {
+		return nil, fmt.Errorf("themes: %w", err)
+	}
+	public := site.New(site.Config{
+		Store:     cfg.Store,
+		Themes:    themes,
+		Sanitizer: cfg.Sanitizer,
+		Logger:    cfg.Logger,
+		Now:       cfg.Now,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/", public)
+
+	// Cross-origin protection rejects state-changing requests that a browser
+	// sends on another site's behalf, for every form and API at once.
+	csrf := http.NewCrossOriginProtection()
+	return web.Chain(mux,
+		web.AccessLog(cfg.Logger),
+		web.Recover(cfg.Logger),
+		web.SecurityHeaders,
+		web.LimitBody(MaxRequestBody),
+		csrf.Handler,
+	), nil
+}
