@@ -184,7 +184,7 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 		}
 		e.Topics[i] = gazette.Topic{ID: id, Name: e.Topics[i].Name}
 	}
-	if err := im.pub.CreateEntryBy(ctx, im.tx, im.settings, e, author); err != nil {
+	if err := im.pub.ImportEntry(ctx, im.tx, im.settings, e, author); err != nil {
 		return fmt.Errorf("import: line %d: %w", it.Line, err)
 	}
 	im.sum.Entries++

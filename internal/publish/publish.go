@@ -50,13 +50,26 @@ func (p *Publisher) CreateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 // entry's author from tx (the importer, which writes thousands of entries by
 // a handful of authors); author.ID must be e.AuthorID.
 func (p *Publisher) CreateEntryBy(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry, author *gazette.Author) error {
+	return p.create(ctx, tx, s, e, author, trustedRole(author))
+}
+
+// ImportEntry is CreateEntryBy for an importer. The entry's HTML is kept as
+// the old blog published it, whatever the role of its author: an import is
+// run by the blog's administrator, and sanitising the blog's own history
+// would silently strip what its authors embedded (videos, forms, scripts of
+// the time) from pages that showed it for years.
+func (p *Publisher) ImportEntry(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry, author *gazette.Author) error {
+	return p.create(ctx, tx, s, e, author, true)
+}
+
+func (p *Publisher) create(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry, author *gazette.Author, trusted bool) error {
 	if author == nil || author.ID != e.AuthorID {
 		return fmt.Errorf("publish: create entry: author does not match the entry's AuthorID %d", e.AuthorID)
 	}
 	if e.PublishedAt.IsZero() {
 		e.PublishedAt = p.now().UTC().Truncate(time.Second)
 	}
-	if err := p.prepare(e, author.Role); err != nil {
+	if err := p.prepare(e, trusted); err != nil {
 		return err
 	}
 	if err := p.place(ctx, tx, s, e); err != nil {
@@ -83,7 +96,7 @@ func (p *Publisher) UpdateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 	if e.PublishedAt.IsZero() {
 		e.PublishedAt = old.PublishedAt
 	}
-	if err := p.prepare(e, author.Role); err != nil {
+	if err := p.prepare(e, trustedRole(author)); err != nil {
 		return err
 	}
 	if err := p.place(ctx, tx, s, e); err != nil {
@@ -114,9 +127,14 @@ func (p *Publisher) author(ctx context.Context, tx gazette.Tx, e *gazette.Entry)
 	return a, nil
 }
 
-// prepare validates e and renders its HTML; the HTML of authors who are not
-// trusted with raw HTML is sanitised.
-func (p *Publisher) prepare(e *gazette.Entry, role gazette.Role) error {
+// trustedRole reports whether an author's HTML is published as written:
+// admins' and editors' is; everyone else's is sanitised.
+func trustedRole(a *gazette.Author) bool {
+	return a.Role == gazette.RoleAdmin || a.Role == gazette.RoleEditor
+}
+
+// prepare validates e and renders its HTML; untrusted HTML is sanitised.
+func (p *Publisher) prepare(e *gazette.Entry, trusted bool) error {
 	if !e.Status.Valid() {
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q: status %q is not draft, published or scheduled", e.Title, e.Status)
 	}
@@ -127,16 +145,16 @@ func (p *Publisher) prepare(e *gazette.Entry, role gazette.Role) error {
 		return gazette.Errorf(gazette.ErrInvalid, "entry has neither a title nor a body")
 	}
 	var err error
-	if e.BodyHTML, err = p.render(e.Format, e.Body, role); err != nil {
+	if e.BodyHTML, err = p.render(e.Format, e.Body, trusted); err != nil {
 		return fmt.Errorf("publish: entry %q: body: %w", e.Title, err)
 	}
-	if e.ExtendedHTML, err = p.render(e.Format, e.ExtendedBody, role); err != nil {
+	if e.ExtendedHTML, err = p.render(e.Format, e.ExtendedBody, trusted); err != nil {
 		return fmt.Errorf("publish: entry %q: extended body: %w", e.Title, err)
 	}
 	return nil
 }
 
-func (p *Publisher) render(f gazette.Format, src string, role gazette.Role) (string, error) {
+func (p *Publisher) render(f gazette.Format, src string, trusted bool) (string, error) {
 	if src == "" {
 		return "", nil
 	}
@@ -144,7 +162,7 @@ func (p *Publisher) render(f gazette.Format, src string, role gazette.Role) (str
 	if err != nil {
 		return "", err
 	}
-	if role != gazette.RoleAdmin && role != gazette.RoleEditor {
+	if !trusted {
 		html = p.san.AuthorHTML(html)
 	}
 	return html, nil

@@ -108,3 +108,35 @@ func TestUpdateEntryMoves(t *testing.T) {
 		t.Errorf("old path redirects to %v, %v", got, err)
 	}
 }
+
+// TestImportEntryKeepsHTML: an import keeps the old blog's HTML as it was
+// published, even for an author whose own new writing is sanitised.
+func TestImportEntryKeepsHTML(t *testing.T) {
+	ctx := context.Background()
+	store, pub, ids := setup(t)
+	author, err := store.Author(ctx, ids[gazette.RoleAuthor])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `<p>Watch:</p><iframe src="https://video.example.com/embed/1"></iframe>`
+	e := &gazette.Entry{
+		Title: "Embedded", Body: body, Format: gazette.FormatHTML, Status: gazette.StatusPublished,
+		PublishedAt: time.Date(2007, 3, 11, 13, 5, 0, 0, time.UTC), AuthorID: author.ID,
+	}
+	if err := pub.ImportEntry(ctx, store, gazette.DefaultSettings(), e, author); err != nil {
+		t.Fatal(err)
+	}
+	if e.BodyHTML != body {
+		t.Errorf("imported BodyHTML = %q, want the body as published, %q", e.BodyHTML, body)
+	}
+	e2 := &gazette.Entry{
+		Title: "Embedded again", Body: body, Format: gazette.FormatHTML, Status: gazette.StatusPublished,
+		PublishedAt: e.PublishedAt, AuthorID: author.ID,
+	}
+	if err := pub.CreateEntryBy(ctx, store, gazette.DefaultSettings(), e2, author); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(e2.BodyHTML, "<iframe") {
+		t.Errorf("a new entry by an author kept its iframe: %q", e2.BodyHTML)
+	}
+}
