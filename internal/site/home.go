@@ -16,10 +16,9 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	raw := r.PathValue("n")
-	n, ok := pageNumber(raw, raw == "")
-	if !ok || raw == "1" {
-		return notFound(r) // page 1 lives at / only
+	n, err := listPageNumber(r)
+	if err != nil {
+		return err
 	}
 	title := ""
 	if n > 1 {
@@ -33,19 +32,11 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	if size < 1 {
 		size = gazette.DefaultSettings().EntriesPerPage
 	}
-	entries, total, err := s.store.Entries(q.ctx, gazette.EntryFilter{VisibleAt: q.now, Limit: size, Offset: (n - 1) * size})
+	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{}, n, size, homeURL)
 	if err != nil {
 		return err
 	}
-	last := pages(total, size)
-	if n > last {
-		return notFound(r)
-	}
-	return s.serve(w, r, q, &theme.HomePage{
-		Site:    q.site,
-		Entries: q.entryViews(entries, false),
-		Pager:   pager(n, last, homeURL),
-	})
+	return s.serve(w, r, q, &theme.HomePage{Site: q.site, Entries: q.entryViews(entries, false), Pager: pg})
 }
 
 func homeURL(n int) string {

@@ -13,10 +13,9 @@ import (
 // topic serves a topic's archive, /topics/SLUG/ and /topics/SLUG/page/N/:
 // the entries filed under it, primary or not, newest first.
 func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
-	raw := r.PathValue("n")
-	n, ok := pageNumber(raw, raw == "")
-	if !ok || raw == "1" {
-		return notFound(r)
+	n, err := listPageNumber(r)
+	if err != nil {
+		return err
 	}
 	t, err := s.store.TopicBySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, gazette.ErrNotFound) {
@@ -29,23 +28,18 @@ func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, total, err := s.store.Entries(q.ctx, gazette.EntryFilter{
-		VisibleAt: q.now, TopicID: t.ID, Limit: archivePageSize, Offset: (n - 1) * archivePageSize,
-	})
+	link := topicLink(t)
+	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{TopicID: t.ID}, n, archivePageSize,
+		func(n int) string { return pagedURL(link.URL, n) })
 	if err != nil {
-		return fmt.Errorf("reading the entries of topic %q: %w", t.Slug, err)
+		return err
 	}
-	last := pages(total, archivePageSize)
-	if n > last {
-		return notFound(r)
-	}
-	base := topicURL(t.Slug)
 	return s.serve(w, r, q, &theme.TopicPage{
 		Site:        q.site,
-		Topic:       topicLink(t),
+		Topic:       link,
 		Description: t.Description,
 		Entries:     q.entryViews(entries, true),
-		Pager:       pager(n, last, func(n int) string { return pagedURL(base, n) }),
+		Pager:       pg,
 	})
 }
 
