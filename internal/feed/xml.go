@@ -1,0 +1,120 @@
+package feed
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// xmlWriter builds an XML document. Every string it is given passes through
+// escape, so no caller can emit a forbidden character or a stray '<'.
+type xmlWriter struct {
+	strings.Builder
+	depth int
+}
+
+func newXMLWriter() *xmlWriter {
+	w := &xmlWriter{}
+	w.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	return w
+}
+
+func (w *xmlWriter) indent() {
+	for range w.depth {
+		w.WriteString("  ")
+	}
+}
+
+// open writes a start tag with attributes given as name, value pairs.
+func (w *xmlWriter) open(name string, attrs ...string) {
+	w.indent()
+	w.startTag(name, attrs)
+	w.WriteString(">\n")
+	w.depth++
+}
+
+func (w *xmlWriter) close(name string) {
+	w.depth--
+	w.indent()
+	w.WriteString("</" + name + ">\n")
+}
+
+// empty writes an element with attributes and no content.
+func (w *xmlWriter) empty(name string, attrs ...string) {
+	w.indent()
+	w.startTag(name, attrs)
+	w.WriteString("/>\n")
+}
+
+// text writes an element holding text, with attributes.
+func (w *xmlWriter) text(name, text string, attrs ...string) {
+	w.indent()
+	w.startTag(name, attrs)
+	w.WriteByte('>')
+	escape(&w.Builder, text, false)
+	w.WriteString("</" + name + ">\n")
+}
+
+// optional writes an element holding text unless the text is empty.
+func (w *xmlWriter) optional(name, text string, attrs ...string) {
+	if text != "" {
+		w.text(name, text, attrs...)
+	}
+}
+
+func (w *xmlWriter) startTag(name string, attrs []string) {
+	w.WriteString("<" + name)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i+1] == "" {
+			continue
+		}
+		w.WriteString(" " + attrs[i] + `="`)
+		escape(&w.Builder, attrs[i+1], true)
+		w.WriteByte('"')
+	}
+}
+
+// escape writes s as XML character data, or as an attribute value when attr
+// is set. Characters XML 1.0 forbids (C0 controls other than tab, newline
+// and carriage return; U+FFFE and U+FFFF) are dropped, and bytes that are
+// not UTF-8 become U+FFFD. A carriage return is written as a reference, and
+// in attributes tab and newline too, so that a parser's normalisation of
+// white space gives back exactly the string that was written.
+func escape(b *strings.Builder, s string, attr bool) {
+	last := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch {
+		case r == '&':
+			esc = "&amp;"
+		case r == '<':
+			esc = "&lt;"
+		case r == '>':
+			esc = "&gt;"
+		case r == '"' && attr:
+			esc = "&quot;"
+		case r == '\r':
+			esc = "&#xD;"
+		case r == '\n' && attr:
+			esc = "&#xA;"
+		case r == '\t' && attr:
+			esc = "&#x9;"
+		case r == utf8.RuneError && size == 1:
+			esc = "\uFFFD"
+		case r < 0x20 && r != '\t' && r != '\n', r == 0xFFFE, r == 0xFFFF:
+			esc = ""
+		default:
+			i += size
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		i += size
+		last = i
+	}
+	b.WriteString(s[last:])
+}
+
+// rfc3339 formats t for Atom, JSON Feed and sitemaps, in t's own zone.
+func rfc3339(t time.Time) string { return t.Format(time.RFC3339) }
