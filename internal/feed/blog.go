@@ -27,6 +27,8 @@ func NewBlog(baseURL string, loc *time.Location) (*Blog, error) {
 		return nil, gazette.Errorf(gazette.ErrInvalid, "base URL: %v", err)
 	}
 	u, _ := url.Parse(baseURL)
+	// Scheme and host are case-insensitive; lower case keeps ids canonical.
+	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
 	if loc == nil {
@@ -143,7 +145,7 @@ func (b *Blog) tag(t time.Time, path string) string {
 	if u.Fragment != "" {
 		specific += "#" + u.EscapedFragment()
 	}
-	return "tag:" + strings.ToLower(b.base.Hostname()) + "," + t.Format("2006-01-02") + ":" + specific
+	return "tag:" + b.base.Hostname() + "," + t.Format("2006-01-02") + ":" + specific
 }
 
 // firstWords returns the first n words of s, with an ellipsis when it cut.
