@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 
@@ -34,6 +35,10 @@ func absoluteHTML(fragment string, base *url.URL) string {
 			b.Write(raw)
 			return b.String()
 		case html.StartTagToken, html.SelfClosingTagToken:
+			if !bytes.ContainsRune(raw, '=') {
+				b.Write(raw) // no attribute values: most tags in prose
+				continue
+			}
 			rawCopy := string(raw)
 			tok := z.Token()
 			changed := false
