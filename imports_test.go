@@ -49,7 +49,7 @@ func TestImportEdges(t *testing.T) {
 		return !strings.Contains(first, ".")
 	}
 	stores := map[string]bool{"sqlite": true, "postgres": true}
-	handlers := map[string]bool{"site": true, "admin": true, "feed": true, "api": true}
+	handlers := map[string]bool{"site": true, "admin": true, "api": true}
 	area := func(rel string) string { first, _, _ := strings.Cut(rel, "/"); return first }
 	if len(pkgs) < 2 {
 		t.Fatalf("go list found %d packages", len(pkgs))
