@@ -54,6 +54,12 @@ type Comment struct {
 type CommentFilter struct {
 	EntryID int64
 	Status  CommentStatus
+	// Email, when set, keeps the comments written under that address, as
+	// the first-time moderation policy asks.
+	Email string
+	// Body, when set, keeps comments whose body is exactly Body, so that a
+	// comment posted twice is found.
+	Body string
 	// VisibleAt, when set, keeps only comments on entries readers can see then.
 	VisibleAt   time.Time
 	NewestFirst bool
