@@ -175,7 +175,8 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 
 // Atomic runs fn in one transaction on the writer: fn's writes all commit when
 // it returns nil, and none do when it returns an error or panics (the panic
-// goes on after the rollback).
+// goes on after the rollback). fn must write through tx alone: a write
+// through db waits for the writer, which fn's transaction holds.
 func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) (err error) {
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {

@@ -1,0 +1,155 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/sqlite"
+	"github.com/gazette-blog/gazette/internal/storetest"
+)
+
+func open(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) gazette.Store {
+		return open(t, filepath.Join(t.TempDir(), "gazette.db"))
+	})
+}
+
+func TestMigrations(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gazette.db")
+	db := open(t, path)
+	first, err := db.Migrations(ctx)
+	if err != nil || len(first) == 0 || first[0] != "migrations/0001_init.sql" {
+		t.Fatalf("Migrations after the first Open: %v, %v", first, err)
+	}
+	must(t, db.SaveSettings(ctx, gazette.Settings{Title: "Kept", TimeZone: "UTC", EntriesPerPage: 5, BasenameLimit: 30, Moderation: gazette.ModerateNone}))
+	must(t, db.Close())
+
+	db = open(t, path)
+	defer db.Close()
+	second, err := db.Migrations(ctx)
+	if err != nil || !reflect.DeepEqual(first, second) {
+		t.Errorf("Migrations after a second Open: %v (%v), want %v unchanged", second, err, first)
+	}
+	if s, err := db.Settings(ctx); err != nil || s.Title != "Kept" {
+		t.Errorf("Settings after reopening: %q, %v; want the saved title", s.Title, err)
+	}
+}
+
+func TestOpenRefusesBadPath(t *testing.T) {
+	for _, p := range []string{"", "a?b.db", filepath.Join(t.TempDir(), "no", "such", "dir", "g.db")} {
+		if db, err := sqlite.Open(context.Background(), p); err == nil {
+			db.Close()
+			t.Errorf("Open(%q): no error", p)
+		}
+	}
+}
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := open(t, filepath.Join(dir, "gazette.db"))
+	defer db.Close()
+	a := &gazette.Author{Slug: "r", Name: "Richard", Role: gazette.RoleAdmin}
+	must(t, db.CreateAuthor(ctx, a))
+	e := &gazette.Entry{Title: "Backed up", Path: "/archives/2007/03/b.html", Basename: "b", Format: gazette.FormatHTML,
+		Status: gazette.StatusPublished, AuthorID: a.ID, BodyHTML: "<p>zeppelin</p>", PublishedAt: time.Date(2007, 3, 11, 0, 0, 0, 0, time.UTC)}
+	must(t, db.CreateEntry(ctx, e))
+
+	copyPath := filepath.Join(dir, "backup.db")
+	must(t, db.Backup(ctx, copyPath))
+	if err := db.Backup(ctx, copyPath); err == nil {
+		t.Error("Backup over an existing file: no error")
+	}
+	cp := open(t, copyPath)
+	defer cp.Close()
+	got, err := cp.EntryByPath(ctx, e.Path)
+	if err != nil || got.Title != "Backed up" {
+		t.Fatalf("entry in the backup: %v, %v", got, err)
+	}
+	if _, n, err := cp.Search(ctx, gazette.SearchQuery{Text: "zeppelin"}); err != nil || n != 1 {
+		t.Errorf("search in the backup: %d, %v; want 1", n, err)
+	}
+}
+
+// TestConcurrentWriters checks that writers queue on the one writer instead
+// of failing with SQLITE_BUSY, while readers read.
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, filepath.Join(t.TempDir(), "gazette.db"))
+	defer db.Close()
+	a := &gazette.Author{Slug: "r", Name: "Richard", Role: gazette.RoleAdmin}
+	must(t, db.CreateAuthor(ctx, a))
+	const writers, each = 4, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each*2)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				err := db.Atomic(ctx, func(tx gazette.Tx) error {
+					e := &gazette.Entry{Title: "t", Path: fmt.Sprintf("/%d/%d.html", w, i), Basename: "b", Format: gazette.FormatHTML,
+						Status: gazette.StatusPublished, AuthorID: a.ID, PublishedAt: time.Now()}
+					if err := tx.CreateEntry(ctx, e); err != nil {
+						return err
+					}
+					return tx.CreateComment(ctx, &gazette.Comment{EntryID: e.ID, Status: gazette.CommentApproved})
+				})
+				errs <- err
+				_, _, err = db.Entries(ctx, gazette.EntryFilter{Limit: 5})
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, n, err := db.Entries(ctx, gazette.EntryFilter{}); err != nil || n != writers*each {
+		t.Errorf("entries: %d (%v), want %d", n, err, writers*each)
+	}
+}
+
+// TestReadPoolIsReadOnly checks that a write can only go through the writer.
+func TestReadPoolIsReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	db := open(t, filepath.Join(dir, "gazette.db"))
+	defer db.Close()
+	if _, err := os.Stat(filepath.Join(dir, "gazette.db-wal")); err != nil {
+		t.Errorf("no WAL file beside the database: %v", err)
+	}
+	err := db.SaveSettings(context.Background(), gazette.DefaultSettings())
+	if err != nil {
+		t.Fatalf("SaveSettings through the writer: %v", err)
+	}
+	var ge *gazette.Error
+	if err := db.SaveSettings(context.Background(), gazette.Settings{}); !errors.As(err, &ge) {
+		t.Errorf("SaveSettings(zero): got %v, want a *gazette.Error", err)
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
