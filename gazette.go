@@ -20,6 +20,9 @@ var (
 	ErrInvalid   = errors.New("invalid")
 	ErrConflict  = errors.New("conflict")
 	ErrForbidden = errors.New("forbidden")
+	// ErrGone is for what existed and was removed for good, such as a
+	// deleted entry's permalink (HTTP 410).
+	ErrGone = errors.New("gone")
 )
 
 // Error is an error of a known kind with a message fit to show a user. Its

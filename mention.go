@@ -29,7 +29,31 @@ type Mention struct {
 	Status    CommentStatus
 	ImportKey string
 	CreatedAt time.Time
+
+	// Type is what the source does to the entry, as its h-entry says; a
+	// TrackBack or pingback is a MentionPlain.
+	Type MentionType
+	// AuthorName, AuthorURL and AuthorPhoto name who wrote the source, as
+	// its h-entry's author h-card says; each may be empty.
+	AuthorName  string
+	AuthorURL   string
+	AuthorPhoto string
+	// UpdatedAt is when the source was last verified; zero until it is
+	// verified again after CreatedAt.
+	UpdatedAt time.Time
 }
+
+// MentionType says what the page that links to an entry does to it, in the
+// terms of microformats2 that Webmention receivers read.
+type MentionType string
+
+// The types of mention.
+const (
+	MentionPlain  MentionType = "mention" // a link in a post (also when empty)
+	MentionReply  MentionType = "reply"   // u-in-reply-to
+	MentionLike   MentionType = "like"    // u-like-of
+	MentionRepost MentionType = "repost"  // u-repost-of
+)
 
 // MentionStore stores mentions.
 type MentionStore interface {

@@ -27,6 +27,7 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	link := authorLink(a)
+	q.addFeeds(q.settings.Title+": entries by "+a.Name, link.URL)
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{AuthorID: a.ID}, n, archivePageSize,
 		func(n int) string { return pagedURL(link.URL, n) })
 	if err != nil {

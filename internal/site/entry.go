@@ -16,6 +16,9 @@ import (
 func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.store.EntryByPath(r.Context(), r.URL.Path)
 	if errors.Is(err, gazette.ErrNotFound) {
+		if gone, err := s.gone(r); gone || err != nil {
+			return err
+		}
 		return s.redirectOrNotFound(w, r)
 	}
 	if err != nil {
@@ -28,7 +31,11 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 	if !e.VisibleAt(q.now) {
 		return notFound(r)
 	}
+	q.site.Meta = q.entryMeta(e)
 	p := &theme.EntryPage{Site: q.site, Entry: q.entryView(e)}
+	if e.AllowPings {
+		p.Trackback = q.advertise(w, e)
+	}
 
 	prev, next, err := s.store.AdjacentEntries(q.ctx, e, q.now)
 	if err != nil {
@@ -53,6 +60,14 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 		p.Comments[i] = s.commentView(q, c, e.Title, e.Path)
 	}
 
+	mentions, err := s.store.Mentions(q.ctx, e.ID, gazette.CommentApproved)
+	if err != nil {
+		return fmt.Errorf("reading the mentions of entry %d: %w", e.ID, err)
+	}
+	for _, m := range mentions {
+		p.Mentions = append(p.Mentions, q.mentionView(m))
+	}
+
 	if primary, ok := e.PrimaryTopic(); ok {
 		related, _, err := s.store.Entries(q.ctx, gazette.EntryFilter{
 			PrimaryTopicID: primary.ID, To: e.PublishedAt, VisibleAt: q.now, Limit: relatedEntries,
@@ -72,4 +87,19 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Site = q.site
 	return s.serve(w, r, q, p)
+}
+
+// gone answers 410 Gone for the permalink of a deleted entry, so that the
+// sites that copied or mentioned it remove it, when the store remembers
+// deleted permalinks.
+func (s *Site) gone(r *http.Request) (bool, error) {
+	g, ok := s.store.(gazette.GoneStore)
+	if !ok {
+		return false, nil
+	}
+	gone, err := g.Gone(r.Context(), r.URL.Path)
+	if err != nil || !gone {
+		return false, err
+	}
+	return true, gazette.Errorf(gazette.ErrGone, "The entry at %s was deleted.", r.URL.Path)
 }

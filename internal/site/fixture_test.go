@@ -28,6 +28,10 @@ var now = time.Date(2007, 3, 20, 12, 0, 0, 0, time.UTC)
 
 const zone = "America/New_York"
 
+// baseURL is the test blog's public address, which its absolute links use
+// whatever address the test server listens on.
+const baseURL = "https://blog.example.com"
+
 // seed is what the tests read from testdata/seed-page.txt.
 type seed struct {
 	lines       []string // the page's non-empty lines, trimmed
@@ -148,6 +152,7 @@ func newBlog(t testing.TB) *blog {
 	st.Description = "A blog of 2007, served again"
 	st.TimeZone = zone
 	st.EntriesPerPage = 4
+	st.BaseURL = baseURL
 	if err := db.SaveSettings(ctx, st); err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +226,18 @@ func newBlog(t testing.TB) *blog {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i, m := range []gazette.Mention{
+		{Kind: gazette.MentionWebmention, SourceURL: "https://captain.example.org/2007/03/asgari.html", Title: "Asgari the mole",
+			Excerpt: "Richard at Talk Back has more on the general.", Status: gazette.CommentApproved, BlogName: "Captain's Quarters"},
+		{Kind: gazette.MentionTrackback, SourceURL: "http://old.example.net/archives/001.html", Title: "Defection",
+			Excerpt: "A TrackBack of 2007.", BlogName: "Old Blog", Status: gazette.CommentApproved},
+		{Kind: gazette.MentionPingback, SourceURL: "http://spam.example.com/", Title: "SECRET pending mention", Status: gazette.CommentPending},
+	} {
+		m.EntryID, m.CreatedAt = b.seedID, at(time.Duration(i+2)*time.Hour).UTC()
+		if err := db.CreateMention(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, r := range []gazette.Redirect{
 		{Path: "/archives/000123.html", EntryID: b.seedID},
 		{Path: "/?p=77", EntryID: b.ids[s.prevTitle]},
@@ -246,7 +263,7 @@ func (b *blog) add(t testing.TB, title, author string, status gazette.EntryStatu
 		Basename: basename, Path: gazette.EntryPath(at, b.loc, basename), Title: title,
 		Body: body, ExtendedBody: extended, Excerpt: excerpt, Format: gazette.FormatHTML,
 		BodyHTML: body, ExtendedHTML: extended, Status: status, PublishedAt: at.UTC(),
-		AuthorID: b.authors[author].ID, AllowComments: true,
+		AuthorID: b.authors[author].ID, AllowComments: true, AllowPings: true,
 		CreatedAt: at.UTC(), UpdatedAt: at.UTC(),
 	}
 	for _, name := range topics {

@@ -36,6 +36,9 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if n == 1 {
+		q.site.Meta.JSONLD = q.blogLD()
+	}
 	return s.serve(w, r, q, &theme.HomePage{Site: q.site, Entries: q.entryViews(entries, false), Pager: pg})
 }
 

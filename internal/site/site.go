@@ -92,6 +92,18 @@ func New(cfg Config) *Site {
 		{"GET /authors/{slug}/page/{n}/{$}", s.author},
 		{"GET /comments/{$}", s.comments},
 		{"GET /search", s.search},
+		{"GET /atom.xml", s.feedHandler(blogFeed, atom)},
+		{"GET /index.xml", s.feedHandler(blogFeed, rss)},
+		{"GET /feed.json", s.feedHandler(blogFeed, jsonFeed)},
+		{"GET /topics/{slug}/atom.xml", s.feedHandler(topicFeed, atom)},
+		{"GET /topics/{slug}/index.xml", s.feedHandler(topicFeed, rss)},
+		{"GET /topics/{slug}/feed.json", s.feedHandler(topicFeed, jsonFeed)},
+		{"GET /authors/{slug}/atom.xml", s.feedHandler(authorFeed, atom)},
+		{"GET /authors/{slug}/index.xml", s.feedHandler(authorFeed, rss)},
+		{"GET /authors/{slug}/feed.json", s.feedHandler(authorFeed, jsonFeed)},
+		{"GET /sitemap.xml", s.sitemap},
+		{"GET " + sitemapPagePrefix + "{file}", s.sitemapPage},
+		{"GET /robots.txt", s.robots},
 		{"GET /", s.redirectOrNotFound},
 	}
 	for _, rt := range routes {
@@ -137,12 +149,17 @@ func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
 	q.site = theme.Site{
 		Title:               st.Title,
 		Description:         st.Description,
-		BaseURL:             st.BaseURL,
+		BaseURL:             baseURL(r, st),
 		Lang:                "en",
 		LatestCommentsLabel: st.LatestCommentsLabel,
 		Year:                q.now.In(q.loc).Year(),
 		PageTitle:           pageTitle,
 		Path:                r.URL.EscapedPath(),
+	}
+	q.addFeeds(st.Title, "/")
+	q.site.Meta = theme.Meta{Type: "website", Title: st.Title, Description: st.Description}
+	if pageTitle != "" {
+		q.site.Meta.Title = pageTitle
 	}
 	limit := 1
 	if q.theme.HasSidebar() {

@@ -29,6 +29,7 @@ func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	link := topicLink(t)
+	q.addFeeds(q.settings.Title+": "+t.Name, link.URL)
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{TopicID: t.ID}, n, archivePageSize,
 		func(n int) string { return pagedURL(link.URL, n) })
 	if err != nil {

@@ -206,3 +206,31 @@ func pager(n, pages int, url func(int) string) theme.Pager {
 	}
 	return p
 }
+
+// mentionView returns an approved mention as pages show it. Its text is
+// plain text, escaped by the template; its links go only to web pages.
+func (q *request) mentionView(m *gazette.Mention) theme.Mention {
+	q.seeTime(m.CreatedAt)
+	q.seeTime(m.UpdatedAt)
+	t := m.CreatedAt.In(q.loc)
+	kind := string(m.Type)
+	if kind == "" {
+		kind = string(gazette.MentionPlain)
+	}
+	name := m.AuthorName
+	if name == "" {
+		name = m.BlogName
+	}
+	return theme.Mention{
+		Kind:        kind,
+		URL:         webURL(m.SourceURL),
+		Title:       m.Title,
+		Excerpt:     m.Excerpt,
+		AuthorName:  name,
+		AuthorURL:   webURL(m.AuthorURL),
+		AuthorPhoto: webURL(m.AuthorPhoto),
+		Date:        t.Format(dateFormat),
+		Time:        t.Format(timeFormat),
+		ISOTime:     t.Format(time.RFC3339),
+	}
+}

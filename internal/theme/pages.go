@@ -30,6 +30,37 @@ type Site struct {
 	Path string
 	// Sidebar is filled only for themes that show one (Theme.HasSidebar).
 	Sidebar *Sidebar
+
+	// Feeds are the feeds the page links for autodiscovery, the blog's
+	// first; their URLs are absolute.
+	Feeds []Feed
+	// Meta describes the page to search engines and link previews.
+	Meta Meta
+	// Webmention and Pingback are the absolute addresses of the endpoints
+	// that take other sites' links to this page; empty on pages that take
+	// none.
+	Webmention, Pingback string
+}
+
+// Feed is a feed a page links to with <link rel="alternate">.
+type Feed struct {
+	Title string
+	Type  string // the media type, without parameters
+	URL   string
+}
+
+// Meta is what a page says of itself in OpenGraph, Twitter card and
+// schema.org terms.
+type Meta struct {
+	// Type is the OpenGraph type: "website", or "article" for an entry.
+	Type        string
+	Title       string
+	Description string
+	// Published and Modified are RFC 3339 times, for articles.
+	Published, Modified string
+	// JSONLD is the page's schema.org description as JSON, escaped so that
+	// it cannot end its script element.
+	JSONLD template.JS
 }
 
 // Assets are the content-hashed URLs of a theme's static files.
@@ -116,6 +147,27 @@ type EntryPage struct {
 	RelatedTopic *Link
 	// Related are earlier entries of the same primary topic, newest first.
 	Related []Link
+	// Mentions are other sites' approved links to the entry: webmentions,
+	// pingbacks and TrackBacks, oldest first.
+	Mentions []Mention
+	// Trackback is the absolute address TrackBack pings for the entry go to.
+	Trackback string
+}
+
+// Mention is another site's link to an entry, as pages show it.
+type Mention struct {
+	// Kind is what the other page does: "reply", "like", "repost" or
+	// "mention".
+	Kind string
+	// URL is the page that links to the entry; AuthorURL and AuthorPhoto
+	// may be empty.
+	URL                 string
+	Title               string
+	Excerpt             string
+	AuthorName          string
+	AuthorURL           string
+	AuthorPhoto         string
+	Date, Time, ISOTime string
 }
 
 // MonthPage is the archive of one month.

@@ -93,6 +93,8 @@ func Status(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, gazette.ErrForbidden):
 		return http.StatusForbidden
+	case errors.Is(err, gazette.ErrGone):
+		return http.StatusGone
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
