@@ -50,7 +50,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// pool opens later is set up like the first. synchronous=FULL syncs the
 	// WAL at each commit: an acknowledged write survives a power cut.
 	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
-	writer, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	// The writer keeps statement journals in memory and a larger page
+	// cache, so that a big import does not spill pages to disk twice.
+	writer, err := sql.Open("sqlite", path+"?"+common+
+		"&_pragma=journal_mode(WAL)&_pragma=temp_store(memory)&_pragma=cache_size(-32000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -190,6 +193,9 @@ func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) (err err
 		}
 	}()
 	if err := fn(h); err != nil {
+		return err
+	}
+	if err := h.flushIndex(ctx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

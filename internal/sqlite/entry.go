@@ -137,21 +137,33 @@ func entryArgs(e *gazette.Entry, topics []int64) []any {
 		micros(e.UpdatedAt)}
 }
 
-// savepoint runs fn so that a failure leaves nothing of it behind, even when
-// the caller's transaction goes on after the error.
-func (h *handle) savepoint(ctx context.Context, fn func() error) error {
-	if _, err := h.exec(ctx, `SAVEPOINT entry_write`); err != nil {
-		return wrap(err, "savepoint")
+// checkTopics reports an unknown topic among ids as ErrInvalid. Checking
+// first means a write of an entry fails, when it fails, in one statement,
+// which SQLite undoes by itself: no savepoint is needed, and savepoints
+// would make the search index flush at each entry.
+func (h *handle) checkTopics(ctx context.Context, e *gazette.Entry, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	if err := fn(); err != nil {
-		if _, rerr := h.exec(ctx, `ROLLBACK TO entry_write`); rerr != nil {
-			return errors.Join(err, wrap(rerr, "roll back to savepoint"))
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return wrap(err, "entry %q", e.Title)
+	}
+	var n int
+	if err := h.queryRow(ctx, `SELECT count(*) FROM topics WHERE id IN (SELECT value FROM json_each(?))`, []any{string(list)}, &n); err != nil {
+		return wrap(err, "entry %q: check topics", e.Title)
+	}
+	if n == len(ids) {
+		return nil
+	}
+	for _, id := range ids {
+		if ok, err := h.exists(ctx, `SELECT 1 FROM topics WHERE id = ?`, id); err != nil {
+			return wrap(err, "entry %q: check topics", e.Title)
+		} else if !ok {
+			return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown topic %d", e.Title, id)
 		}
-		h.exec(ctx, `RELEASE entry_write`)
-		return err
 	}
-	_, err := h.exec(ctx, `RELEASE entry_write`)
-	return wrap(err, "release savepoint")
+	return nil
 }
 
 // CreateEntry implements gazette.EntryStore.
@@ -167,22 +179,22 @@ func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
 		e.UpdatedAt = now
 	}
 	topics := topicIDs(e.Topics)
-	var id int64
-	err := h.savepoint(ctx, func() error {
-		res, err := h.exec(ctx, `INSERT INTO entries (basename, path, title, body, extended_body,
+	if err := h.checkTopics(ctx, e, topics); err != nil {
+		return err
+	}
+	res, err := h.exec(ctx, `INSERT INTO entries (basename, path, title, body, extended_body,
 			excerpt, keywords, format, body_html, extended_html, status, published_at, author_id,
 			primary_topic_id, allow_comments, allow_pings, import_key, updated_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append(entryArgs(e, topics), micros(e.CreatedAt))...)
-		if err != nil {
-			return h.entryWriteError(ctx, err, e, topics)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return wrap(err, "create entry %q", e.Title)
-		}
-		return h.writeEntryParts(ctx, id, e, topics)
-	})
 	if err != nil {
+		return h.entryWriteError(ctx, err, e)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return wrap(err, "create entry %q", e.Title)
+	}
+	if err := h.writeEntryParts(ctx, id, e, topics); err != nil {
 		return err
 	}
 	e.ID = id
@@ -194,38 +206,42 @@ func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
 	if err := validEntry(e); err != nil {
 		return err
 	}
-	e.UpdatedAt = h.now()
 	topics := topicIDs(e.Topics)
-	return h.savepoint(ctx, func() error {
-		res, err := h.exec(ctx, `UPDATE entries SET basename = ?, path = ?, title = ?, body = ?,
+	if err := h.checkTopics(ctx, e, topics); err != nil {
+		return err
+	}
+	e.UpdatedAt = h.now()
+	res, err := h.exec(ctx, `UPDATE entries SET basename = ?, path = ?, title = ?, body = ?,
 			extended_body = ?, excerpt = ?, keywords = ?, format = ?, body_html = ?,
 			extended_html = ?, status = ?, published_at = ?, author_id = ?, primary_topic_id = ?,
 			allow_comments = ?, allow_pings = ?, import_key = ?, updated_at = ?
 			WHERE id = ?`, append(entryArgs(e, topics), e.ID)...)
-		if err != nil {
-			return h.entryWriteError(ctx, err, e, topics)
+	if err != nil {
+		return h.entryWriteError(ctx, err, e)
+	}
+	if affected(res) == 0 {
+		return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", e.ID)
+	}
+	if err := h.flushIndex(ctx); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM entry_topics WHERE entry_id = ?`,
+		`DELETE FROM entry_tags WHERE entry_id = ?`,
+		`DELETE FROM entry_search WHERE rowid = ?`,
+	} {
+		if _, err := h.exec(ctx, q, e.ID); err != nil {
+			return wrap(err, "update entry %d", e.ID)
 		}
-		if affected(res) == 0 {
-			return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", e.ID)
-		}
-		for _, q := range []string{
-			`DELETE FROM entry_topics WHERE entry_id = ?`,
-			`DELETE FROM entry_tags WHERE entry_id = ?`,
-			`DELETE FROM entry_search WHERE rowid = ?`,
-		} {
-			if _, err := h.exec(ctx, q, e.ID); err != nil {
-				return wrap(err, "update entry %d", e.ID)
-			}
-		}
-		return h.writeEntryParts(ctx, e.ID, e, topics)
-	})
+	}
+	return h.writeEntryParts(ctx, e.ID, e, topics)
 }
 
 // writeEntryParts stores an entry's topics, tags and search text.
 func (h *handle) writeEntryParts(ctx context.Context, id int64, e *gazette.Entry, topics []int64) error {
 	for i, t := range topics {
 		if _, err := h.exec(ctx, `INSERT INTO entry_topics (entry_id, topic_id, position) VALUES (?, ?, ?)`, id, t, i); err != nil {
-			return h.entryWriteError(ctx, err, e, topics)
+			return h.entryWriteError(ctx, err, e)
 		}
 	}
 	seen := make(map[string]bool, len(e.Tags))
@@ -238,17 +254,13 @@ func (h *handle) writeEntryParts(ctx context.Context, id int64, e *gazette.Entry
 			return wrap(err, "entry %q: tag %q", e.Title, tag)
 		}
 	}
-	text := gazette.PlainText(e.BodyHTML + " " + e.ExtendedHTML)
-	if _, err := h.exec(ctx, `INSERT INTO entry_search (rowid, title, body) VALUES (?, ?, ?)`, id, e.Title, text); err != nil {
-		return wrap(err, "index entry %q", e.Title)
-	}
-	return nil
+	return h.index(ctx, id, e.Title, gazette.PlainText(e.BodyHTML+" "+e.ExtendedHTML))
 }
 
 // entryWriteError turns a failed write of e into the error its user can act
 // on, finding out which constraint failed by asking, not by reading the
 // driver's message.
-func (h *handle) entryWriteError(ctx context.Context, err error, e *gazette.Entry, topics []int64) error {
+func (h *handle) entryWriteError(ctx context.Context, err error, e *gazette.Entry) error {
 	switch {
 	case isUnique(err):
 		taken, qerr := h.exists(ctx, `SELECT 1 FROM entries WHERE path = ? AND id != ?`, e.Path, e.ID)
@@ -267,11 +279,6 @@ func (h *handle) entryWriteError(ctx context.Context, err error, e *gazette.Entr
 		if !ok {
 			return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown author %d", e.Title, e.AuthorID)
 		}
-		for _, t := range topics {
-			if ok, qerr := h.exists(ctx, `SELECT 1 FROM topics WHERE id = ?`, t); qerr == nil && !ok {
-				return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown topic %d", e.Title, t)
-			}
-		}
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q refers to something that does not exist", e.Title)
 	}
 	return wrap(err, "write entry %q", e.Title)
@@ -279,17 +286,18 @@ func (h *handle) entryWriteError(ctx context.Context, err error, e *gazette.Entr
 
 // DeleteEntry implements gazette.EntryStore.
 func (h *handle) DeleteEntry(ctx context.Context, id int64) error {
-	return h.savepoint(ctx, func() error {
-		res, err := h.exec(ctx, `DELETE FROM entries WHERE id = ?`, id)
-		if err != nil {
-			return wrap(err, "delete entry %d", id)
-		}
-		if affected(res) == 0 {
-			return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", id)
-		}
-		_, err = h.exec(ctx, `DELETE FROM entry_search WHERE rowid = ?`, id)
-		return wrap(err, "delete entry %d from the search index", id)
-	})
+	res, err := h.exec(ctx, `DELETE FROM entries WHERE id = ?`, id)
+	if err != nil {
+		return wrap(err, "delete entry %d", id)
+	}
+	if affected(res) == 0 {
+		return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", id)
+	}
+	if err := h.flushIndex(ctx); err != nil {
+		return err
+	}
+	_, err = h.exec(ctx, `DELETE FROM entry_search WHERE rowid = ?`, id)
+	return wrap(err, "delete entry %d from the search index", id)
 }
 
 // entryFilter returns the WHERE clause (with a leading space, or empty) and

@@ -23,6 +23,9 @@ type handle struct {
 	// thousands of inserts binds each query to it once.
 	txStmts map[string]*sql.Stmt
 	now     func() time.Time
+	// pending holds entries' texts not yet in the search index; see index.
+	pending      []searchDoc
+	pendingBytes int
 }
 
 // stmtCache keeps each query prepared for the life of the DB: preparing costs

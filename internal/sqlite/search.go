@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"unicode"
 
@@ -45,6 +46,45 @@ func ftsQuery(text string) string {
 	return strings.Join(terms, " ")
 }
 
+// searchDoc is an entry's text as the search index holds it.
+type searchDoc struct {
+	ID    int64  `json:"id"`
+	Title string `json:"t"`
+	Body  string `json:"b"`
+}
+
+// index queues an entry's text for the search index. A transaction writes
+// the queue in batches: each statement a transaction runs after a write to
+// an FTS5 table makes FTS5 flush what it holds in memory, so indexing one
+// entry at a time between other writes would flush at every entry.
+func (h *handle) index(ctx context.Context, id int64, title, body string) error {
+	h.pending = append(h.pending, searchDoc{ID: id, Title: title, Body: body})
+	h.pendingBytes += len(title) + len(body)
+	if len(h.pending) >= 256 || h.pendingBytes >= 4<<20 {
+		return h.flushIndex(ctx)
+	}
+	return nil
+}
+
+// flushIndex writes the queued texts to the search index in one statement.
+// Whatever reads or changes the index in the transaction flushes first.
+func (h *handle) flushIndex(ctx context.Context) error {
+	if len(h.pending) == 0 {
+		return nil
+	}
+	docs, err := json.Marshal(h.pending)
+	if err != nil {
+		return wrap(err, "index %d entries", len(h.pending))
+	}
+	if _, err := h.exec(ctx, `INSERT INTO entry_search (rowid, title, body)
+		SELECT value ->> 'id', value ->> 't', value ->> 'b' FROM json_each(?)`, string(docs)); err != nil {
+		return wrap(err, "index %d entries", len(h.pending))
+	}
+	clear(h.pending)
+	h.pending, h.pendingBytes = h.pending[:0], 0
+	return nil
+}
+
 // searchFrom joins the index to the entries it holds; ?1 is the FTS query,
 // ?2 whether to keep only visible entries, ?3 the time they must be visible at.
 const searchFrom = ` FROM entry_search s
@@ -58,6 +98,9 @@ func (h *handle) Search(ctx context.Context, q gazette.SearchQuery) ([]gazette.S
 	match := ftsQuery(q.Text)
 	if match == "" {
 		return nil, 0, nil
+	}
+	if err := h.flushIndex(ctx); err != nil {
+		return nil, 0, err
 	}
 	args := []any{match, !q.VisibleAt.IsZero(), micros(q.VisibleAt)}
 	limit := q.Limit
