@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -116,18 +115,7 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 	}
 }
 
-// baseURL returns the blog's public address: Settings.BaseURL, or, when the
-// blog has not set one, the scheme and host the request came to. The
-// fallback keeps a fresh install's feeds and links working, but a host name
-// is what the client sent, so a blog should set its base URL: feed IDs,
-// sitemaps and outbound webmentions depend on it.
+// baseURL returns the blog's public address (see web.BaseURL).
 func baseURL(r *http.Request, st gazette.Settings) string {
-	if st.BaseURL != "" {
-		return strings.TrimSuffix(st.BaseURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return web.BaseURL(r, st.BaseURL)
 }

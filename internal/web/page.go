@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -53,4 +55,31 @@ func ServePage(w http.ResponseWriter, r *http.Request, p Page) {
 	// ServeContent checks the validators, handles HEAD and ranges, and sets
 	// Last-Modified unless the time is zero.
 	http.ServeContent(w, r, "", p.LastModified.UTC().Truncate(time.Second), bytes.NewReader(p.Body))
+}
+
+// BaseURL returns a blog's public address: configured, its Settings.BaseURL
+// without a trailing slash, or, when the blog has not set one, the scheme
+// and host the request came to. The fallback keeps a fresh install's feeds
+// and links working; but the host is what the client sent, so a blog should
+// set its base URL: feed IDs, sitemaps, the endpoints other sites ping and
+// the webmentions it sends depend on it.
+func BaseURL(r *http.Request, configured string) string {
+	if configured != "" {
+		return strings.TrimSuffix(configured, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// ClientIP returns the address a request came from, without its port. It is
+// the peer's address; a proxy in front of gazette shows as itself.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
