@@ -172,13 +172,19 @@ func (h *handle) CreateMention(ctx context.Context, m *gazette.Mention) error {
 	if !m.Status.Valid() {
 		return gazette.Errorf(gazette.ErrInvalid, "mention from %q: unknown status %q", m.SourceURL, m.Status)
 	}
+	typ, err := mentionType(m.Type)
+	if err != nil {
+		return err
+	}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = h.now()
 	}
 	res, err := h.exec(ctx, `INSERT INTO mentions (entry_id, kind, source_url, title, excerpt,
-		blog_name, ip, status, import_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		blog_name, ip, status, import_key, created_at, type, author_name, author_url, author_photo,
+		updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.EntryID, string(m.Kind), m.SourceURL, m.Title, m.Excerpt, m.BlogName, m.IP,
-		string(m.Status), nullString(m.ImportKey), micros(m.CreatedAt))
+		string(m.Status), nullString(m.ImportKey), micros(m.CreatedAt), typ, m.AuthorName,
+		m.AuthorURL, m.AuthorPhoto, timeOrZero(m.UpdatedAt))
 	switch {
 	case isUnique(err):
 		return gazette.Errorf(gazette.ErrConflict, "mention import key %q already taken", m.ImportKey)
@@ -197,8 +203,7 @@ func (h *handle) CreateMention(ctx context.Context, m *gazette.Mention) error {
 
 // Mentions implements gazette.MentionStore.
 func (h *handle) Mentions(ctx context.Context, entryID int64, s gazette.CommentStatus) ([]*gazette.Mention, error) {
-	rows, err := h.query(ctx, `SELECT id, entry_id, kind, source_url, title, excerpt, blog_name, ip,
-		status, ifnull(import_key, ''), created_at FROM mentions
+	rows, err := h.query(ctx, `SELECT `+mentionColumns+` FROM mentions
 		WHERE entry_id = ?1 AND (?2 = '' OR status = ?2) ORDER BY created_at, id`, entryID, string(s))
 	if err != nil {
 		return nil, wrap(err, "list mentions of entry %d", entryID)
@@ -206,15 +211,11 @@ func (h *handle) Mentions(ctx context.Context, entryID int64, s gazette.CommentS
 	defer rows.Close()
 	var list []*gazette.Mention
 	for rows.Next() {
-		var m gazette.Mention
-		var kind, status string
-		var created int64
-		if err := rows.Scan(&m.ID, &m.EntryID, &kind, &m.SourceURL, &m.Title, &m.Excerpt,
-			&m.BlogName, &m.IP, &status, &m.ImportKey, &created); err != nil {
+		m, err := scanMention(rows.Scan)
+		if err != nil {
 			return nil, wrap(err, "list mentions of entry %d", entryID)
 		}
-		m.Kind, m.Status, m.CreatedAt = gazette.MentionKind(kind), gazette.CommentStatus(status), fromMicros(created)
-		list = append(list, &m)
+		list = append(list, m)
 	}
 	return list, wrap(rows.Err(), "list mentions of entry %d", entryID)
 }

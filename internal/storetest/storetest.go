@@ -39,6 +39,9 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Settings", testSettings},
 		{"Atomic", testAtomic},
 		{"Search", testSearch},
+		{"Linkbacks", testLinkbacks},
+		{"Gone", testGone},
+		{"Pings", testPings},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
