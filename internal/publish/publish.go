@@ -50,7 +50,10 @@ func (p *Publisher) CreateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 // entry's author from tx (the importer, which writes thousands of entries by
 // a handful of authors); author.ID must be e.AuthorID.
 func (p *Publisher) CreateEntryBy(ctx context.Context, tx gazette.Tx, s gazette.Settings, e *gazette.Entry, author *gazette.Author) error {
-	return p.create(ctx, tx, s, e, author, trustedRole(author))
+	if err := p.create(ctx, tx, s, e, author, trustedRole(author)); err != nil {
+		return err
+	}
+	return p.queuePings(ctx, tx, e)
 }
 
 // ImportEntry is CreateEntryBy for an importer. The entry's HTML is kept as
@@ -110,7 +113,7 @@ func (p *Publisher) UpdateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 			return fmt.Errorf("publish: update entry %d: redirect old path: %w", e.ID, err)
 		}
 	}
-	return nil
+	return p.queuePings(ctx, tx, e)
 }
 
 func (p *Publisher) author(ctx context.Context, tx gazette.Tx, e *gazette.Entry) (*gazette.Author, error) {
