@@ -45,15 +45,40 @@ func (f Format) Valid() bool {
 	return false
 }
 
+// EntryKind says whether an entry belongs to the blog's chronology.
+type EntryKind string
+
+// The kinds of entry. A page (WordPress's "page", Blogger's "page") stands
+// alone at /SLUG/: it never shows in listings, feeds, archives, neighbours or
+// related entries.
+const (
+	KindEntry EntryKind = "entry"
+	KindPage  EntryKind = "page"
+	// AnyKind is for EntryFilter.Kind only: it selects entries and pages.
+	AnyKind EntryKind = "any"
+)
+
+// Valid reports whether k is the kind of a stored entry; the empty kind
+// counts as KindEntry.
+func (k EntryKind) Valid() bool {
+	return k == "" || k == KindEntry || k == KindPage
+}
+
 // Entry is one blog post.
 //
 // Body, ExtendedBody and Excerpt hold the text as its author wrote it, in
 // Format; BodyHTML and ExtendedHTML hold it rendered, made by the publish
 // package on every write so that reading a page never renders Markdown.
 type Entry struct {
-	ID            int64
-	Basename      string // URL slug, unique within the entry's month
-	Path          string // permalink path, e.g. /archives/2007/03/basename.html; unique
+	ID       int64
+	Basename string // URL slug, unique within the entry's month
+	Path     string // permalink path, e.g. /archives/2007/03/basename.html; unique
+	// Kind is KindEntry (also when empty) or KindPage; a page's Path is
+	// PagePath(Basename).
+	Kind EntryKind
+	// Sticky entries come first on the first page of the home page, as
+	// WordPress's sticky posts do.
+	Sticky        bool
 	Title         string
 	Body          string
 	ExtendedBody  string
@@ -101,6 +126,16 @@ func EntryPath(t time.Time, loc *time.Location, basename string) string {
 	return fmt.Sprintf("/archives/%04d/%02d/%s.html", t.Year(), int(t.Month()), basename)
 }
 
+// PagePath returns the path of the page with the given basename: /SLUG/.
+func PagePath(basename string) string {
+	return "/" + basename + "/"
+}
+
+// TagSlug returns the URL segment of a tag's archive, /tags/SLUG/.
+func TagSlug(name string) string {
+	return Slugify(name)
+}
+
 // EntryFilter selects entries. Zero fields select everything; results are
 // ordered newest first by PublishedAt, then by ID.
 type EntryFilter struct {
@@ -118,6 +153,13 @@ type EntryFilter struct {
 	Offset   int
 	// OldestFirst reverses the order.
 	OldestFirst bool
+	// Kind keeps entries of one kind. Empty means KindEntry, so that no
+	// listing shows pages unless it asks for them; AnyKind keeps both.
+	Kind EntryKind
+	// Tag keeps entries with a tag whose TagSlug is Tag.
+	Tag string
+	// Sticky keeps only sticky entries.
+	Sticky bool
 }
 
 // EntryStore stores entries.

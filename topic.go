@@ -11,6 +11,9 @@ type Topic struct {
 	Slug        string // URL segment: /topics/SLUG/; unique
 	Name        string // unique
 	Description string
+	// ParentID is the topic this one is filed under (WordPress's nested
+	// categories); 0 for a topic at the top.
+	ParentID int64
 }
 
 // TopicCount is a topic with the number of entries filed under it that readers

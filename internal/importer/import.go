@@ -33,7 +33,7 @@ type Progress struct {
 
 // Summary counts what an import did.
 type Summary struct {
-	Entries        int // entries created
+	Entries        int // entries created, pages included
 	Skipped        int // entries already present, found by their ImportKey
 	Comments       int // comments added
 	Mentions       int // pings and other mentions added
@@ -42,16 +42,57 @@ type Summary struct {
 	Redirects      int // old paths recorded
 	Unattached     int // NO ENTRY items whose entry was not found; their comments were dropped
 	RepliesPresent int // comments and mentions already present, not added again
+
+	Pages    int // pages among Entries
+	Pending  int // comments among Comments that wait for moderation
+	Tags     int // distinct tags on the entries read
+	Private  int // private or password-protected entries, imported as drafts
+	Ignored  int // things of the export not imported (menus, settings…)
+	Orphans  int // comments whose entry is not in the export
+	Ignoring string // the kinds of the things ignored, comma-separated
 }
 
 // String returns the summary as one line for the terminal.
 func (s Summary) String() string {
-	line := fmt.Sprintf("imported %d entries (%d already present), %d comments, %d pings, %d authors, %d topics, %d redirects",
-		s.Entries, s.Skipped, s.Comments, s.Mentions, s.Authors, s.Topics, s.Redirects)
-	if s.Unattached > 0 {
-		line += fmt.Sprintf("; %d items named no existing entry and were skipped", s.Unattached)
+	var b strings.Builder
+	fmt.Fprintf(&b, "imported %s", plural(s.Entries-s.Pages, "entry", "entries"))
+	if s.Skipped > 0 {
+		fmt.Fprintf(&b, " (%d already present)", s.Skipped)
 	}
-	return line
+	if s.Pages > 0 {
+		fmt.Fprintf(&b, ", %s", plural(s.Pages, "page", "pages"))
+	}
+	fmt.Fprintf(&b, ", %s", plural(s.Comments, "comment", "comments"))
+	if s.Pending > 0 {
+		fmt.Fprintf(&b, " (%d pending)", s.Pending)
+	}
+	fmt.Fprintf(&b, ", %s, %s, %s", plural(s.Mentions, "ping", "pings"),
+		plural(s.Authors, "author", "authors"), plural(s.Topics, "topic", "topics"))
+	if s.Tags > 0 {
+		fmt.Fprintf(&b, ", %s", plural(s.Tags, "tag", "tags"))
+	}
+	fmt.Fprintf(&b, ", %s", plural(s.Redirects, "redirect", "redirects"))
+	if s.Private > 0 {
+		fmt.Fprintf(&b, "; %s kept as drafts (private or password-protected on the old blog)",
+			plural(s.Private, "entry", "entries"))
+	}
+	if s.Ignored > 0 {
+		fmt.Fprintf(&b, "; skipped %s (%s)", plural(s.Ignored, "other item", "other items"), s.Ignoring)
+	}
+	if s.Orphans > 0 {
+		fmt.Fprintf(&b, "; %s named no entry of the export and were skipped", plural(s.Orphans, "comment", "comments"))
+	}
+	if s.Unattached > 0 {
+		fmt.Fprintf(&b, "; %d items named no existing entry and were skipped", s.Unattached)
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Import reads every item of r and writes it to store through pub, all in one
@@ -72,6 +113,7 @@ func Import(ctx context.Context, store gazette.Store, pub *publish.Publisher, r 
 			tx: tx, pub: pub, settings: settings, opts: opts, sum: &sum,
 			authors: map[string]*gazette.Author{}, topics: map[string]int64{},
 			authorSlugs: map[string]bool{}, topicSlugs: map[string]bool{},
+			tags: map[string]bool{}, ignored: map[string]bool{},
 		}
 		return im.run(ctx, r)
 	})
@@ -94,6 +136,9 @@ type importer struct {
 	topics      map[string]int64           // IDs by name
 	authorSlugs map[string]bool            // slugs taken by authors created here
 	topicSlugs  map[string]bool
+	tags        map[string]bool // tags met so far
+	last        *gazette.Entry  // the entry written last
+	ignored     map[string]bool // kinds of item skipped so far
 }
 
 // readResult carries one item, or the error that ended the reading, from the
@@ -159,6 +204,27 @@ func (im *importer) run(ctx context.Context, r Reader) error {
 
 // item writes one item.
 func (im *importer) item(ctx context.Context, it *Item) error {
+	switch {
+	case it.Term != nil:
+		return im.term(ctx, it)
+	case it.Skipped != "":
+		im.sum.Ignored++
+		if !im.ignored[it.Skipped] {
+			im.ignored[it.Skipped] = true
+			if im.sum.Ignoring != "" {
+				im.sum.Ignoring += ", "
+			}
+			im.sum.Ignoring += it.Skipped
+		}
+		return nil
+	case len(it.Redirects) > 0:
+		for _, r := range it.Redirects {
+			if err := im.redirect(ctx, it.Line, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if it.AttachToExisting {
 		return im.attach(ctx, it)
 	}
@@ -177,8 +243,11 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 		return fmt.Errorf("import: line %d: %w", it.Line, err)
 	}
 	e.AuthorID = author.ID
+	for _, tag := range e.Tags {
+		im.tag(tag)
+	}
 	for i := range e.Topics {
-		id, err := im.topic(ctx, e.Topics[i].Name)
+		id, err := im.topic(ctx, e.Topics[i].Name, "")
 		if err != nil {
 			return fmt.Errorf("import: line %d: %w", it.Line, err)
 		}
@@ -187,15 +256,18 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 	if err := im.pub.ImportEntry(ctx, im.tx, im.settings, e, author); err != nil {
 		return fmt.Errorf("import: line %d: %w", it.Line, err)
 	}
+	im.last = e
 	im.sum.Entries++
+	if e.Kind == gazette.KindPage {
+		im.sum.Pages++
+	}
+	if it.Private {
+		im.sum.Private++
+	}
 	for _, p := range it.OldPaths {
-		if p == e.Path {
-			continue
+		if err := im.redirect(ctx, it.Line, gazette.Redirect{Path: p, EntryID: e.ID}); err != nil {
+			return err
 		}
-		if err := im.tx.AddRedirect(ctx, gazette.Redirect{Path: p, EntryID: e.ID}); err != nil {
-			return fmt.Errorf("import: line %d: redirect %s: %w", it.Line, p, err)
-		}
-		im.sum.Redirects++
 	}
 	// A new entry has no comments yet, so only duplicates within the item
 	// need checking.
@@ -235,7 +307,8 @@ func (im *importer) replies(ctx context.Context, id int64, it *Item, check bool)
 		}
 		return exists(ctx, key)
 	}
-	for i := range it.Comments {
+	ids := make([]int64, len(it.Comments)) // IDs of the comments stored, by index
+	for _, i := range threadOrder(it.Comments, it.Parents) {
 		c := &it.Comments[i]
 		ok, err := present(c.ImportKey, im.tx.CommentExists)
 		if err != nil {
@@ -246,10 +319,17 @@ func (im *importer) replies(ctx context.Context, id int64, it *Item, check bool)
 			continue
 		}
 		c.EntryID = id
+		if it.Parents != nil && it.Parents[i] >= 0 {
+			c.ParentID = ids[it.Parents[i]] // 0 when the parent was not stored
+		}
 		if err := im.tx.CreateComment(ctx, c); err != nil {
 			return fmt.Errorf("import: line %d: comment by %q: %w", it.Line, c.Name, err)
 		}
+		ids[i] = c.ID
 		im.sum.Comments++
+		if c.Status == gazette.CommentPending {
+			im.sum.Pending++
+		}
 	}
 	for i := range it.Mentions {
 		m := &it.Mentions[i]
@@ -303,14 +383,18 @@ func (im *importer) author(ctx context.Context, a gazette.Author) (*gazette.Auth
 	return got, nil
 }
 
-// topic finds the topic named name, or creates it, and returns its ID.
-func (im *importer) topic(ctx context.Context, name string) (int64, error) {
+// topic finds the topic named name, or creates it, and returns its ID. A new
+// topic takes the slug slugName would give, its name's when slugName is "".
+func (im *importer) topic(ctx context.Context, name, slugName string) (int64, error) {
 	if id, ok := im.topics[name]; ok {
 		return id, nil
 	}
+	if slugName == "" {
+		slugName = name
+	}
 	t, err := im.tx.TopicByName(ctx, name)
 	if errors.Is(err, gazette.ErrNotFound) {
-		slug, err := uniqueSlug(ctx, name, "topic", im.topicSlugs, func(ctx context.Context, s string) error {
+		slug, err := uniqueSlug(ctx, slugName, "topic", im.topicSlugs, func(ctx context.Context, s string) error {
 			_, err := im.tx.TopicBySlug(ctx, s)
 			return err
 		})
@@ -353,4 +437,135 @@ func uniqueSlug(ctx context.Context, name, fallback string, taken map[string]boo
 			return "", fmt.Errorf("look up slug %q: %w", s, err)
 		}
 	}
+}
+
+// redirect records one old path, unless it is the new one.
+func (im *importer) redirect(ctx context.Context, line int, r gazette.Redirect) error {
+	if r.Path == "" || r.EntryID != 0 && r.Path == im.pathOf(r.EntryID) || r.Path == r.Target {
+		return nil
+	}
+	if err := im.tx.AddRedirect(ctx, r); err != nil {
+		return fmt.Errorf("import: line %d: redirect %s: %w", line, r.Path, err)
+	}
+	im.sum.Redirects++
+	return nil
+}
+
+// pathOf returns the path of the entry just written, which is the only one
+// redirect is called for.
+func (im *importer) pathOf(id int64) string {
+	if im.last != nil && im.last.ID == id {
+		return im.last.Path
+	}
+	return ""
+}
+
+// tag notes a tag met on an entry or defined by the export.
+func (im *importer) tag(name string) {
+	if !im.tags[name] {
+		im.tags[name] = true
+		im.sum.Tags++
+	}
+}
+
+// term writes a topic, tag or author the export defines, with redirects from
+// its old addresses to its archive here.
+func (im *importer) term(ctx context.Context, it *Item) error {
+	t := it.Term
+	var archive, feed string
+	switch t.Kind {
+	case TermTopic:
+		id, err := im.topicWithParent(ctx, t)
+		if err != nil {
+			return fmt.Errorf("import: line %d: %w", it.Line, err)
+		}
+		topic, err := im.tx.Topic(ctx, id)
+		if err != nil {
+			return fmt.Errorf("import: line %d: topic %q: %w", it.Line, t.Name, err)
+		}
+		archive = "/topics/" + topic.Slug + "/"
+		feed = archive + "atom.xml"
+	case TermTag:
+		im.tag(t.Name)
+		slug := gazette.TagSlug(t.Name)
+		if slug == "" {
+			return nil
+		}
+		archive = "/tags/" + slug + "/"
+		feed = archive
+	case TermAuthor:
+		a, err := im.author(ctx, gazette.Author{Name: t.Name, Email: t.Email})
+		if err != nil {
+			return fmt.Errorf("import: line %d: %w", it.Line, err)
+		}
+		archive = "/authors/" + a.Slug + "/"
+		feed = archive
+	default:
+		return fmt.Errorf("import: line %d: unknown kind of term %q", it.Line, t.Kind)
+	}
+	for _, p := range t.OldPaths {
+		if err := im.redirect(ctx, it.Line, gazette.Redirect{Path: p, Target: archive}); err != nil {
+			return err
+		}
+	}
+	for _, p := range t.FeedPaths {
+		if err := im.redirect(ctx, it.Line, gazette.Redirect{Path: p, Target: feed}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// topicWithParent finds or creates the topic t defines; a topic created here
+// is filed under its parent, itself found or created.
+func (im *importer) topicWithParent(ctx context.Context, t *Term) (int64, error) {
+	before := im.sum.Topics
+	id, err := im.topic(ctx, t.Name, t.Slug)
+	if err != nil || t.Parent == "" || t.Parent == t.Name || im.sum.Topics == before {
+		return id, err
+	}
+	parent, err := im.topic(ctx, t.Parent, "")
+	if err != nil {
+		return 0, err
+	}
+	topic, err := im.tx.Topic(ctx, id)
+	if err != nil {
+		return 0, fmt.Errorf("topic %q: %w", t.Name, err)
+	}
+	topic.ParentID = parent
+	topic.Description = t.Description
+	if err := im.tx.UpdateTopic(ctx, topic); err != nil {
+		return 0, fmt.Errorf("topic %q: %w", t.Name, err)
+	}
+	return id, nil
+}
+
+// threadOrder returns the indexes of comments in an order where each comment
+// comes after the one it answers, and otherwise in the order given; parents
+// naming no comment, and loops, are ignored.
+func threadOrder(comments []gazette.Comment, parents []int) []int {
+	order := make([]int, 0, len(comments))
+	if parents == nil {
+		for i := range comments {
+			order = append(order, i)
+		}
+		return order
+	}
+	state := make([]byte, len(comments)) // 0 new, 1 being placed, 2 placed
+	var place func(i int)
+	place = func(i int) {
+		if state[i] != 0 {
+			return
+		}
+		state[i] = 1
+		if p := parents[i]; p >= 0 && p < len(comments) && state[p] == 0 {
+			place(p)
+		}
+		state[i] = 2
+		order = append(order, i)
+	}
+	for i := range comments {
+		place(i)
+	}
+	return order
 }

@@ -25,8 +25,60 @@ type Item struct {
 	// for an entry already in the blog, found by its PublishedAt (Movable
 	// Type's NO ENTRY key).
 	AttachToExisting bool
+	// Parents, when not nil, holds for each of Comments the index in
+	// Comments of the comment it answers, or -1: the threads of the old blog,
+	// whose comments have no IDs here yet.
+	Parents []int
+	// Private marks an entry the old blog kept from its readers (WordPress's
+	// private and password-protected posts): it is imported as a draft, and
+	// the summary counts it so that its author can decide.
+	Private bool
 	// Line is the line of the export where the item starts, for messages.
 	Line int
+
+	// An item may instead be one of these, and then has no Entry.
+
+	// Term defines a topic, tag or author before the entries that use them,
+	// with the addresses it had on the old blog.
+	Term *Term
+	// Skipped names the kind of a thing the export holds and gazette does
+	// not import ("nav_menu_item", "settings", "template"), for the summary.
+	Skipped string
+	// Redirects are old addresses of the blog as a whole (its feeds), each
+	// with its Target path here; recorded as they are.
+	Redirects []gazette.Redirect
+}
+
+// TermKind says what a Term defines.
+type TermKind string
+
+// The kinds of Term.
+const (
+	TermTopic  TermKind = "topic"
+	TermTag    TermKind = "tag"
+	TermAuthor TermKind = "author"
+)
+
+// Term is a topic, tag or author as an export defines it.
+type Term struct {
+	Kind TermKind
+	Name string
+	// Slug is the old blog's slug, kept for a new topic when it is free.
+	Slug        string
+	Description string
+	// Parent names the topic this one is filed under.
+	Parent string
+	Email  string // authors only
+	// OldPaths lead to the term's archive here; FeedPaths to its feed (to
+	// the archive for tags and authors, which have no feed).
+	OldPaths  []string
+	FeedPaths []string
+}
+
+// IsEntry reports whether the item is an entry (or carries replies to one),
+// rather than a term, a skipped thing or blog-wide redirects.
+func (it *Item) IsEntry() bool {
+	return it.Term == nil && it.Skipped == "" && len(it.Redirects) == 0
 }
 
 // Reader reads an export one item at a time, so that memory does not grow with

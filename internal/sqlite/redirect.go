@@ -1,0 +1,59 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/gazette-blog/gazette"
+)
+
+// Redirect implements gazette.RedirectStore.
+func (h *handle) Redirect(ctx context.Context, path string) (*gazette.Redirect, error) {
+	r := gazette.Redirect{Path: path}
+	var entryID sql.NullInt64
+	err := h.queryRow(ctx, `SELECT entry_id, target FROM redirects WHERE path = ?`, []any{path}, &entryID, &r.Target)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, gazette.Errorf(gazette.ErrNotFound, "redirect from %q not found", path)
+	}
+	if err != nil {
+		return nil, wrap(err, "read redirect %q", path)
+	}
+	r.EntryID = entryID.Int64
+	return &r, nil
+}
+
+// Redirects implements gazette.RedirectStore.
+func (h *handle) Redirects(ctx context.Context) ([]gazette.Redirect, error) {
+	rows, err := h.query(ctx, `SELECT path, entry_id, target FROM redirects ORDER BY path`)
+	if err != nil {
+		return nil, wrap(err, "list redirects")
+	}
+	defer rows.Close()
+	var list []gazette.Redirect
+	for rows.Next() {
+		var r gazette.Redirect
+		var entryID sql.NullInt64
+		if err := rows.Scan(&r.Path, &entryID, &r.Target); err != nil {
+			return nil, wrap(err, "list redirects")
+		}
+		r.EntryID = entryID.Int64
+		list = append(list, r)
+	}
+	return list, wrap(rows.Err(), "list redirects")
+}
+
+// validRedirect checks what AddRedirect can check without the database.
+func validRedirect(r gazette.Redirect) error {
+	switch {
+	case r.Path == "":
+		return gazette.Errorf(gazette.ErrInvalid, "redirect: empty old path")
+	case r.EntryID == 0 && r.Target == "":
+		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: leads nowhere (no entry and no target path)", r.Path)
+	case r.EntryID == 0 && (r.Target[0] != '/' || len(r.Target) > 1 && r.Target[1] == '/'):
+		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: target %q is not a path of this blog (it must start with one /)", r.Path, r.Target)
+	case r.EntryID == 0 && r.Target == r.Path:
+		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: leads to itself", r.Path)
+	}
+	return nil
+}
