@@ -43,12 +43,12 @@ type Summary struct {
 	Unattached     int // NO ENTRY items whose entry was not found; their comments were dropped
 	RepliesPresent int // comments and mentions already present, not added again
 
-	Pages    int // pages among Entries
-	Pending  int // comments among Comments that wait for moderation
-	Tags     int // distinct tags on the entries read
-	Private  int // private or password-protected entries, imported as drafts
-	Ignored  int // things of the export not imported (menus, settings…)
-	Orphans  int // comments whose entry is not in the export
+	Pages    int    // pages among Entries
+	Pending  int    // comments among Comments that wait for moderation
+	Tags     int    // distinct tags on the entries read
+	Private  int    // private or password-protected entries, imported as drafts
+	Ignored  int    // things of the export not imported (menus, settings…)
+	Orphans  int    // comments whose entry is not in the export
 	Ignoring string // the kinds of the things ignored, comma-separated
 }
 
