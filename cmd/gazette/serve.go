@@ -27,6 +27,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL (postgres://…); default: SQLite in the data directory")
 	withDemo := fs.Bool("demo", false, "fill an empty blog with a demo blog")
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets")
+	var lb linkbackOptions
+	fs.BoolVar(&lb.allowPrivate, "allow-private", false, "let outbound requests (webmentions, pingbacks) reach private and loopback addresses; for tests and intranets")
+	fs.DurationVar(&lb.pingInterval, "ping-interval", 5*time.Second, "how often to send queued webmentions")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,11 +49,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	receiver, waitBackground := startLinkbacks(bgCtx, store, lb, logger)
+	defer waitBackground()
+	defer stopBackground()
 	handler, err := server.New(server.Config{
 		Store:     store,
 		Sanitizer: sanitizer,
 		Logger:    logger,
 		ThemeDir:  *themeDir,
+		Linkback:  receiver,
 	})
 	if err != nil {
 		return err

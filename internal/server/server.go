@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/linkback"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/site"
 	"github.com/gazette-blog/gazette/internal/theme"
@@ -33,6 +34,9 @@ type Config struct {
 	ThemeDir string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Linkback receives webmentions, pingbacks and TrackBacks; nil leaves
+	// their endpoints out. Store must then be a linkback.Store.
+	Linkback *linkback.Receiver
 }
 
 // New returns the root handler.
@@ -68,6 +72,9 @@ func New(cfg Config) (http.Handler, error) {
 	// Cross-origin protection rejects state-changing requests that a browser
 	// sends on another site's behalf, for every form and API at once.
 	csrf := http.NewCrossOriginProtection()
+	if cfg.Linkback != nil {
+		mountLinkbacks(mux, csrf, cfg)
+	}
 	return web.Chain(mux,
 		web.AccessLog(cfg.Logger),
 		web.Recover(cfg.Logger),
