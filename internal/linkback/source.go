@@ -251,24 +251,37 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-// text returns the text of n and its descendants, scripts and styles left out.
+// text returns the text of n and its descendants, scripts and styles left
+// out, with a space where a block element separates words.
 func text(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode && d.Parent.DataAtom != atom.Script && d.Parent.DataAtom != atom.Style {
-			b.WriteString(d.Data)
-			b.WriteByte(' ')
-		}
-	}
 	if n.Type == html.TextNode {
 		return n.Data
 	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				b.WriteString(c.Data)
+			case c.Type != html.ElementNode || c.DataAtom == atom.Script || c.DataAtom == atom.Style:
+			case isBlock(c) || c.DataAtom == atom.Br:
+				b.WriteByte(' ')
+				walk(c)
+				b.WriteByte(' ')
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
 	return b.String()
 }
 
 func isBlock(n *html.Node) bool {
 	switch n.DataAtom {
-	case atom.P, atom.Li, atom.Blockquote, atom.Div, atom.Article, atom.Section, atom.Td, atom.Dd, atom.Body:
+	case atom.P, atom.Li, atom.Blockquote, atom.Div, atom.Article, atom.Section, atom.Td, atom.Dd, atom.Body,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Header, atom.Footer, atom.Ul, atom.Ol, atom.Pre:
 		return true
 	}
 	return false
