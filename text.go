@@ -4,6 +4,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // PlainText returns the text of an HTML fragment: tags dropped, entities
@@ -102,4 +103,21 @@ func Slugify(name string) string {
 		dash = true
 	}
 	return b.String()
+}
+
+// Shorten returns text cut to at most max bytes, at a word when one ends in
+// the second half, else at a character, with an ellipsis after the cut:
+// the excerpts of listings and of other sites' mentions.
+func Shorten(text string, max int) string {
+	if len(text) <= max {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:max], ' ')
+	if cut < max/2 {
+		cut = max
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(text[:cut], " ,;:.") + "…"
 }

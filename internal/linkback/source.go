@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gazette-blog/gazette"
 	"golang.org/x/net/html"
@@ -287,19 +286,7 @@ func isBlock(n *html.Node) bool {
 	return false
 }
 
-// clean folds white space and cuts s to at most max bytes, at a word when
-// it can, with an ellipsis.
+// clean folds white space and cuts s to at most max bytes.
 func clean(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= max {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:max], ' ')
-	if cut < max/2 {
-		cut = max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(s[:cut], " ,;:.") + "…"
+	return gazette.Shorten(strings.Join(strings.Fields(s), " "), max)
 }

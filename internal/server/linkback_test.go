@@ -94,6 +94,12 @@ func (b *linkbackBlog) post(t *testing.T, path, contentType, body string, header
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return send(t, req)
+}
+
+// send makes req and returns the status and body of its response.
+func send(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -279,16 +285,11 @@ func TestPingbackEndpoint(t *testing.T) {
 
 func get(t *testing.T, u string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(u)
+	req, err := http.NewRequest("GET", u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(data)
+	return send(t, req)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/theme"
@@ -129,17 +128,7 @@ func summary(e *gazette.Entry) string {
 	if text == "" {
 		text = gazette.PlainText(e.BodyHTML)
 	}
-	if len(text) <= summaryMaxLength {
-		return text
-	}
-	cut := strings.LastIndexByte(text[:summaryMaxLength], ' ')
-	if cut < summaryMaxLength/2 {
-		cut = summaryMaxLength
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(text[:cut], " ,;:.") + "…"
+	return gazette.Shorten(text, summaryMaxLength)
 }
 
 // highlight escapes a search snippet and turns the store's markers into

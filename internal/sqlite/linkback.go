@@ -251,4 +251,3 @@ func (db *DB) TakeEntryPings(ctx context.Context, now time.Time, limit int) (ids
 func (db *DB) SavePing(ctx context.Context, p *gazette.Ping) error {
 	return db.write(ctx, func(h *handle) error { return h.SavePing(ctx, p) })
 }
-
