@@ -94,6 +94,14 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 		conds = append(conds, "c.status = ?")
 		args = append(args, string(f.Status))
 	}
+	if f.Email != "" {
+		conds = append(conds, "c.email = ?")
+		args = append(args, f.Email)
+	}
+	if f.Body != "" {
+		conds = append(conds, "c.body = ?")
+		args = append(args, f.Body)
+	}
 	if !f.VisibleAt.IsZero() {
 		conds = append(conds, "e.status = 'published' AND e.published_at <= ?")
 		args = append(args, micros(f.VisibleAt))

@@ -42,6 +42,10 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Linkbacks", testLinkbacks},
 		{"Gone", testGone},
 		{"Pings", testPings},
+		{"CommentFilterEmailBody", testCommentFilterEmailBody},
+		{"CommentTokens", testCommentTokens},
+		{"Secrets", testSecrets},
+		{"SpamCounts", testSpamCounts},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
