@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/mail"
 	"github.com/gazette-blog/gazette/internal/markdown"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 )
@@ -25,6 +28,15 @@ type Publisher struct {
 	md  *markdown.Renderer
 	san *sanitize.Sanitizer
 	now func() time.Time
+
+	// mailer tells entries' authors of new comments; nil sends nothing.
+	mailer *mail.Mailer
+	// secretMu guards secretKey, the blog's signing secret once read.
+	secretMu  sync.Mutex
+	secretKey []byte
+	// submissions counts comment posts, to sweep expired form tokens now
+	// and then rather than on every post.
+	submissions atomic.Uint64
 }
 
 // New returns a Publisher that renders with md and sanitises the HTML of
@@ -32,6 +44,10 @@ type Publisher struct {
 func New(md *markdown.Renderer, san *sanitize.Sanitizer) *Publisher {
 	return &Publisher{md: md, san: san, now: time.Now}
 }
+
+// SetMailer makes the Publisher mail each entry's author about new comments
+// through m. It is set once, while the program is wired, before any use.
+func (p *Publisher) SetMailer(m *mail.Mailer) { p.mailer = m }
 
 // CreateEntry validates e, renders its HTML, gives it a basename and a
 // permalink path that no other entry has, and stores it through tx. A zero
@@ -141,6 +157,9 @@ func (p *Publisher) prepare(e *gazette.Entry, trusted bool) error {
 	if !e.Status.Valid() {
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q: status %q is not draft, published or scheduled", e.Title, e.Status)
 	}
+	if !e.Kind.Valid() {
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: kind %q is not entry or page", e.Title, e.Kind)
+	}
 	if !e.Format.Valid() {
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q: format %q is not html, markdown or convert-breaks", e.Title, e.Format)
 	}
@@ -195,6 +214,12 @@ func (p *Publisher) place(ctx context.Context, tx gazette.Tx, s gazette.Settings
 			b = base + "_" + strconv.Itoa(i)
 		}
 		path := gazette.EntryPath(e.PublishedAt, loc, b)
+		if e.Kind == gazette.KindPage {
+			if reservedPageName[b] {
+				continue
+			}
+			path = gazette.PagePath(b)
+		}
 		other, err := tx.EntryByPath(ctx, path)
 		if errors.Is(err, gazette.ErrNotFound) || err == nil && other.ID == e.ID && e.ID != 0 {
 			e.Basename, e.Path = b, path
@@ -204,6 +229,14 @@ func (p *Publisher) place(ctx context.Context, tx gazette.Tx, s gazette.Settings
 			return fmt.Errorf("publish: look up path %s: %w", path, err)
 		}
 	}
+}
+
+// reservedPageName holds the first path segments of the site's own pages, which
+// a page at /SLUG/ must not shadow.
+var reservedPageName = map[string]bool{
+	"archives": true, "topics": true, "tags": true, "authors": true, "comments": true,
+	"page": true, "search": true, "admin": true, "media": true, "api": true, "static": true,
+	"xmlrpc": true, "micropub": true, "webmention": true, "trackback": true, "feed": true,
 }
 
 // validBasename reports whether b can be a URL segment as it is: not empty,
