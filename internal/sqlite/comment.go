@@ -234,19 +234,6 @@ func (h *handle) MentionExists(ctx context.Context, importKey string) (bool, err
 	return ok, wrap(err, "look up mention %q", importKey)
 }
 
-// AddRedirect implements gazette.RedirectStore.
-func (h *handle) AddRedirect(ctx context.Context, r gazette.Redirect) error {
-	if r.Path == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "redirect to entry %d: empty path", r.EntryID)
-	}
-	_, err := h.exec(ctx, `INSERT INTO redirects (path, entry_id) VALUES (?, ?)
-		ON CONFLICT (path) DO UPDATE SET entry_id = excluded.entry_id`, r.Path, r.EntryID)
-	if isForeignKey(err) {
-		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: unknown entry %d", r.Path, r.EntryID)
-	}
-	return wrap(err, "add redirect %q", r.Path)
-}
-
 // RedirectTarget implements gazette.RedirectStore.
 func (h *handle) RedirectTarget(ctx context.Context, path string) (*gazette.Entry, error) {
 	return h.entryWhere(ctx, fmt.Sprintf("redirect from %q", path),

@@ -25,7 +25,8 @@ const entryColumns = `e.id, e.basename, e.path, e.title, e.body, e.extended_body
 	(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name,
 			'description', t.description) ORDER BY et.position)
 		FROM entry_topics et JOIN topics t ON t.id = et.topic_id WHERE et.entry_id = e.id),
-	(SELECT json_group_array(g.name ORDER BY g.position) FROM entry_tags g WHERE g.entry_id = e.id)`
+	(SELECT json_group_array(g.name ORDER BY g.position) FROM entry_tags g WHERE g.entry_id = e.id),
+	e.kind, e.sticky`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -40,17 +41,21 @@ func scanEntry(row scanner, extra ...any) (*gazette.Entry, error) {
 		topicsJSON, tagsJSON      string
 		format, status, role      string
 		allowComments, allowPings bool
+		kind                      string
 	)
 	dest := []any{&e.ID, &e.Basename, &e.Path, &e.Title, &e.Body, &e.ExtendedBody, &e.Excerpt,
 		&e.Keywords, &format, &e.BodyHTML, &e.ExtendedHTML, &status, &published,
 		&e.AuthorID, &e.Author.Slug, &e.Author.Name, &e.Author.Email, &role, &authorCreated,
 		&allowComments, &allowPings, &e.CommentCount, &e.ImportKey,
-		&created, &updated, &topicsJSON, &tagsJSON}
+		&created, &updated, &topicsJSON, &tagsJSON, &kind, &e.Sticky}
 	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
 	}
 	e.Format = gazette.Format(format)
+	if kind != string(gazette.KindEntry) {
+		e.Kind = gazette.EntryKind(kind) // an entry reads back with the empty kind it was written with
+	}
 	e.Status = gazette.EntryStatus(status)
 	e.PublishedAt = fromMicros(published)
 	e.Author.ID = e.AuthorID
@@ -103,6 +108,8 @@ func validEntry(e *gazette.Entry) error {
 	switch {
 	case !e.Status.Valid():
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown status %q", e.Title, e.Status)
+	case !e.Kind.Valid():
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown kind %q", e.Title, e.Kind)
 	case !e.Format.Valid():
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown format %q", e.Title, e.Format)
 	case e.Path == "":
@@ -134,7 +141,7 @@ func entryArgs(e *gazette.Entry, topics []int64) []any {
 	return []any{e.Basename, e.Path, e.Title, e.Body, e.ExtendedBody, e.Excerpt, e.Keywords,
 		string(e.Format), e.BodyHTML, e.ExtendedHTML, string(e.Status), micros(e.PublishedAt),
 		e.AuthorID, nullID(primary), e.AllowComments, e.AllowPings, nullString(e.ImportKey),
-		micros(e.UpdatedAt)}
+		micros(e.UpdatedAt), string(entryKind(e.Kind)), e.Sticky}
 }
 
 // checkTopics reports an unknown topic among ids as ErrInvalid. Checking
@@ -184,8 +191,9 @@ func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
 	}
 	res, err := h.exec(ctx, `INSERT INTO entries (basename, path, title, body, extended_body,
 			excerpt, keywords, format, body_html, extended_html, status, published_at, author_id,
-			primary_topic_id, allow_comments, allow_pings, import_key, updated_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			primary_topic_id, allow_comments, allow_pings, import_key, updated_at, kind, sticky,
+			created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append(entryArgs(e, topics), micros(e.CreatedAt))...)
 	if err != nil {
 		return h.entryWriteError(ctx, err, e)
@@ -214,8 +222,8 @@ func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
 	res, err := h.exec(ctx, `UPDATE entries SET basename = ?, path = ?, title = ?, body = ?,
 			extended_body = ?, excerpt = ?, keywords = ?, format = ?, body_html = ?,
 			extended_html = ?, status = ?, published_at = ?, author_id = ?, primary_topic_id = ?,
-			allow_comments = ?, allow_pings = ?, import_key = ?, updated_at = ?
-			WHERE id = ?`, append(entryArgs(e, topics), e.ID)...)
+			allow_comments = ?, allow_pings = ?, import_key = ?, updated_at = ?, kind = ?,
+			sticky = ? WHERE id = ?`, append(entryArgs(e, topics), e.ID)...)
 	if err != nil {
 		return h.entryWriteError(ctx, err, e)
 	}
@@ -250,7 +258,7 @@ func (h *handle) writeEntryParts(ctx context.Context, id int64, e *gazette.Entry
 			continue
 		}
 		seen[tag] = true
-		if _, err := h.exec(ctx, `INSERT INTO entry_tags (entry_id, position, name) VALUES (?, ?, ?)`, id, i, tag); err != nil {
+		if _, err := h.exec(ctx, `INSERT INTO entry_tags (entry_id, position, name, slug) VALUES (?, ?, ?, ?)`, id, i, tag, gazette.TagSlug(tag)); err != nil {
 			return wrap(err, "entry %q: tag %q", e.Title, tag)
 		}
 	}
@@ -308,6 +316,21 @@ func entryFilter(f gazette.EntryFilter) (string, []any) {
 	if !f.VisibleAt.IsZero() {
 		conds = append(conds, "e.status = 'published' AND e.published_at <= ?")
 		args = append(args, micros(f.VisibleAt))
+	}
+	switch f.Kind {
+	case gazette.AnyKind:
+	case "":
+		conds = append(conds, "e.kind = 'entry'")
+	default:
+		conds = append(conds, "e.kind = ?")
+		args = append(args, string(f.Kind))
+	}
+	if f.Tag != "" {
+		conds = append(conds, "e.id IN (SELECT entry_id FROM entry_tags WHERE slug = ?)")
+		args = append(args, f.Tag)
+	}
+	if f.Sticky {
+		conds = append(conds, "e.sticky = 1")
 	}
 	if f.Status != "" {
 		conds = append(conds, "e.status = ?")
@@ -381,8 +404,10 @@ func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where 
 		// Every page asks how many entries are visible; counting them would
 		// scan them all, so subtract the few published after visibleAt from
 		// the count of published entries the triggers keep.
+		// Pages, few, are counted out through their partial index.
 		err := h.queryRow(ctx, `SELECT (SELECT ifnull(sum(n), 0) FROM entry_counts WHERE status = 'published')
-			- (SELECT count(*) FROM entries WHERE status = 'published' AND published_at > ?)`,
+			- (SELECT count(*) FROM entries WHERE status = 'published' AND published_at > ?1)
+			- (SELECT count(*) FROM entries WHERE kind = 'page' AND status = 'published' AND published_at <= ?1)`,
 			[]any{micros(f.VisibleAt)}, &n)
 		return n, wrap(err, "count entries")
 	}
@@ -394,7 +419,7 @@ func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where 
 func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleAt time.Time) (prev, next *gazette.Entry, err error) {
 	at, vis := micros(e.PublishedAt), micros(visibleAt)
 	prev, err = h.entryWhere(ctx, "previous entry",
-		`e.status = 'published' AND e.published_at <= ? AND (e.published_at < ? OR e.id < ?)
+		`e.status = 'published' AND e.kind = 'entry' AND e.published_at <= ? AND (e.published_at < ? OR e.id < ?)
 		ORDER BY e.published_at DESC, e.id DESC LIMIT 1`, min(at, vis), at, e.ID)
 	if errors.Is(err, gazette.ErrNotFound) {
 		prev, err = nil, nil
@@ -403,7 +428,7 @@ func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleA
 		return nil, nil, err
 	}
 	next, err = h.entryWhere(ctx, "next entry",
-		`e.status = 'published' AND e.published_at >= ? AND e.published_at <= ? AND (e.published_at > ? OR e.id > ?)
+		`e.status = 'published' AND e.kind = 'entry' AND e.published_at >= ? AND e.published_at <= ? AND (e.published_at > ? OR e.id > ?)
 		ORDER BY e.published_at, e.id LIMIT 1`, at, vis, at, e.ID)
 	if errors.Is(err, gazette.ErrNotFound) {
 		next, err = nil, nil
@@ -418,7 +443,7 @@ func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleA
 // and local, so the months are counted here, in loc.
 func (h *handle) Months(ctx context.Context, visibleAt time.Time, loc *time.Location) ([]gazette.MonthCount, error) {
 	rows, err := h.query(ctx, `SELECT published_at FROM entries
-		WHERE status = 'published' AND published_at <= ? ORDER BY published_at DESC`, micros(visibleAt))
+		WHERE status = 'published' AND kind = 'entry' AND published_at <= ? ORDER BY published_at DESC`, micros(visibleAt))
 	if err != nil {
 		return nil, wrap(err, "count months")
 	}
@@ -437,4 +462,12 @@ func (h *handle) Months(ctx context.Context, visibleAt time.Time, loc *time.Loca
 		months = append(months, gazette.MonthCount{Year: t.Year(), Month: t.Month(), Count: 1})
 	}
 	return months, wrap(rows.Err(), "count months")
+}
+
+// entryKind returns the kind stored for k: the empty kind is an entry.
+func entryKind(k gazette.EntryKind) gazette.EntryKind {
+	if k == "" {
+		return gazette.KindEntry
+	}
+	return k
 }

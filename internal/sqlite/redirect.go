@@ -57,3 +57,21 @@ func validRedirect(r gazette.Redirect) error {
 	}
 	return nil
 }
+
+// AddRedirect implements gazette.RedirectStore.
+func (h *handle) AddRedirect(ctx context.Context, r gazette.Redirect) error {
+	if err := validRedirect(r); err != nil {
+		return err
+	}
+	var target string
+	if r.EntryID == 0 {
+		target = r.Target
+	}
+	_, err := h.exec(ctx, `INSERT INTO redirects (path, entry_id, target) VALUES (?, ?, ?)
+		ON CONFLICT (path) DO UPDATE SET entry_id = excluded.entry_id, target = excluded.target`,
+		r.Path, nullID(r.EntryID), target)
+	if isForeignKey(err) {
+		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: unknown entry %d", r.Path, r.EntryID)
+	}
+	return wrap(err, "add redirect %q", r.Path)
+}

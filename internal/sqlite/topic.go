@@ -10,7 +10,7 @@ import (
 	"github.com/gazette-blog/gazette"
 )
 
-const topicSelect = `SELECT id, slug, name, description FROM topics`
+const topicSelect = `SELECT id, slug, name, description, ifnull(parent_id, 0) FROM topics`
 
 func validTopic(t *gazette.Topic) error {
 	if t.Slug == "" || t.Name == "" {
@@ -39,7 +39,8 @@ func (h *handle) CreateTopic(ctx context.Context, t *gazette.Topic) error {
 	if err := validTopic(t); err != nil {
 		return err
 	}
-	res, err := h.exec(ctx, `INSERT INTO topics (slug, name, description) VALUES (?, ?, ?)`, t.Slug, t.Name, t.Description)
+	res, err := h.exec(ctx, `INSERT INTO topics (slug, name, description, parent_id) VALUES (?, ?, ?, ?)`,
+		t.Slug, t.Name, t.Description, nullID(t.ParentID))
 	if err != nil {
 		return h.topicWriteError(ctx, err, t)
 	}
@@ -56,7 +57,8 @@ func (h *handle) UpdateTopic(ctx context.Context, t *gazette.Topic) error {
 	if err := validTopic(t); err != nil {
 		return err
 	}
-	res, err := h.exec(ctx, `UPDATE topics SET slug = ?, name = ?, description = ? WHERE id = ?`, t.Slug, t.Name, t.Description, t.ID)
+	res, err := h.exec(ctx, `UPDATE topics SET slug = ?, name = ?, description = ?, parent_id = ? WHERE id = ?`,
+		t.Slug, t.Name, t.Description, nullID(t.ParentID), t.ID)
 	if err != nil {
 		return h.topicWriteError(ctx, err, t)
 	}
@@ -86,7 +88,7 @@ func (h *handle) DeleteTopic(ctx context.Context, id int64) error {
 
 func (h *handle) topicWhere(ctx context.Context, what, where string, arg any) (*gazette.Topic, error) {
 	var t gazette.Topic
-	err := h.queryRow(ctx, topicSelect+" WHERE "+where, []any{arg}, &t.ID, &t.Slug, &t.Name, &t.Description)
+	err := h.queryRow(ctx, topicSelect+" WHERE "+where, []any{arg}, &t.ID, &t.Slug, &t.Name, &t.Description, &t.ParentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "%s not found", what)
 	}
@@ -113,11 +115,11 @@ func (h *handle) TopicByName(ctx context.Context, name string) (*gazette.Topic, 
 
 // Topics implements gazette.TopicStore.
 func (h *handle) Topics(ctx context.Context, visibleAt time.Time) ([]gazette.TopicCount, error) {
-	rows, err := h.query(ctx, `SELECT t.id, t.slug, t.name, t.description, count(e.id)
+	rows, err := h.query(ctx, `SELECT t.id, t.slug, t.name, t.description, ifnull(t.parent_id, 0), count(e.id)
 		FROM topics t
 		LEFT JOIN entry_topics et ON et.topic_id = t.id
 		LEFT JOIN entries e ON e.id = et.entry_id
-			AND (?1 = 0 OR (e.status = 'published' AND e.published_at <= ?2))
+			AND e.kind = 'entry' AND (?1 = 0 OR (e.status = 'published' AND e.published_at <= ?2))
 		GROUP BY t.id ORDER BY lower(t.name), t.name`, !visibleAt.IsZero(), micros(visibleAt))
 	if err != nil {
 		return nil, wrap(err, "list topics")
@@ -126,7 +128,7 @@ func (h *handle) Topics(ctx context.Context, visibleAt time.Time) ([]gazette.Top
 	var list []gazette.TopicCount
 	for rows.Next() {
 		var t gazette.TopicCount
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.Count); err != nil {
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Description, &t.ParentID, &t.Count); err != nil {
 			return nil, wrap(err, "list topics")
 		}
 		list = append(list, t)
