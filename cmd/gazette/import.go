@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/gazette-blog/gazette/internal/importer"
+	"github.com/gazette-blog/gazette/internal/importer/blogger"
 	"github.com/gazette-blog/gazette/internal/importer/movabletype"
+	"github.com/gazette-blog/gazette/internal/importer/wxr"
 	"github.com/gazette-blog/gazette/internal/markdown"
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
@@ -60,8 +62,10 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	switch *format {
 	case "mt":
 		r = movabletype.New(br, name, settings.Location())
-	case "wxr", "blogger":
-		return fmt.Errorf("import: %s: the %s format is not built yet", name, *format)
+	case "wxr":
+		r = wxr.New(br, name, settings.Location())
+	case "blogger":
+		r = blogger.New(br, name)
 	default:
 		return fmt.Errorf("import: --format %q: want mt, wxr or blogger", *format)
 	}
@@ -87,7 +91,7 @@ func detectFormat(head []byte) string {
 		switch {
 		case bytes.Contains(head, []byte("wordpress.org/export/")):
 			return "wxr"
-		case bytes.Contains(head, []byte("<feed")) && bytes.Contains(head, []byte("blogger")):
+		case bytes.Contains(head, []byte("<feed")) && (bytes.Contains(head, []byte("blogger")) || bytes.Contains(head, []byte("schemas.google.com"))):
 			return "blogger"
 		}
 		return ""

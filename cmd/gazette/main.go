@@ -21,12 +21,15 @@ usage: gazette [--data DIR] COMMAND [flags]
 
 commands:
   serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   serve the blog
-  import  [--format mt] FILE                            import an export (format detected when omitted)
+  import  [--format mt|wxr|blogger] FILE                import an export (format detected when omitted)
+  redirects list | add OLD NEW                        list the old addresses that redirect, or add one
+  comments list [--status pending|approved|spam|trash]  one comment a line: ID, status, entry, author, first words
+  comments approve|spam|delete ID…                    moderate comments (approve and spam teach the spam filter)
   backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
   restore FILE                                          replace the blog's database with a backup (server stopped)
   help                                                  this text
 
-not built yet: export, build, user, comments (see README.md).
+not built yet: export, build, user (see README.md).
 `
 
 func main() {
@@ -73,12 +76,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.importFile(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "redirects":
+		return e.redirects(ctx, rest)
 	case "restore":
 		return e.restore(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "export", "build", "user", "comments":
+	case "comments":
+		return e.comments(ctx, rest)
+	case "export", "build", "user":
 		return fmt.Errorf("%s is not built yet (see README.md, \"Command line\")", cmd)
 	}
 	return fmt.Errorf("unknown command %q (run gazette help)", cmd)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -37,6 +38,11 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if n == 1 {
+		if entries, err = s.stickyFirst(q, entries); err != nil {
+			return err
+		}
+	}
+	if n == 1 {
 		q.site.Meta.JSONLD = q.blogLD()
 	}
 	return s.serve(w, r, q, &theme.HomePage{Site: q.site, Entries: q.entryViews(entries, false), Pager: pg})
@@ -47,4 +53,26 @@ func homeURL(n int) string {
 		return "/"
 	}
 	return "/page/" + strconv.Itoa(n) + "/"
+}
+
+// stickyFirst puts the sticky entries before entries, as WordPress shows its
+// sticky posts at the top of the first page; each entry shows once.
+func (s *Site) stickyFirst(q *request, entries []*gazette.Entry) ([]*gazette.Entry, error) {
+	sticky, _, err := s.store.Entries(q.ctx, gazette.EntryFilter{Sticky: true, VisibleAt: q.now})
+	if err != nil {
+		return nil, fmt.Errorf("reading the sticky entries: %w", err)
+	}
+	if len(sticky) == 0 {
+		return entries, nil
+	}
+	seen := make(map[int64]bool, len(sticky))
+	for _, e := range sticky {
+		seen[e.ID] = true
+	}
+	for _, e := range entries {
+		if !seen[e.ID] {
+			sticky = append(sticky, e)
+		}
+	}
+	return sticky, nil
 }
