@@ -88,6 +88,8 @@ func New(cfg Config) *Site {
 		{"GET /topics/{slug}/{$}", s.topic},
 		{"GET /topics/{slug}/page/{n}/{$}", s.topic},
 		{"GET /topics/{$}", s.topics},
+		{"GET /tags/{slug}/{$}", s.tag},
+		{"GET /tags/{slug}/page/{n}/{$}", s.tag},
 		{"GET /authors/{slug}/{$}", s.author},
 		{"GET /authors/{slug}/page/{n}/{$}", s.author},
 		{"GET /comments/{$}", s.comments},
