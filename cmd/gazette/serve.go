@@ -14,6 +14,7 @@ import (
 	"github.com/gazette-blog/gazette/internal/demo"
 	"github.com/gazette-blog/gazette/internal/importer"
 	"github.com/gazette-blog/gazette/internal/importer/movabletype"
+	"github.com/gazette-blog/gazette/internal/mail"
 	"github.com/gazette-blog/gazette/internal/markdown"
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
@@ -53,12 +54,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	receiver, waitBackground := startLinkbacks(bgCtx, store, lb, logger)
 	defer waitBackground()
 	defer stopBackground()
+	// Comments: the mailer tells authors of new ones in the background,
+	// with the SMTP settings read at each comment.
+	mailer := mail.New(logger)
+	defer mailer.Close()
+	publisher := publish.New(markdown.New(), sanitizer)
+	publisher.SetMailer(mailer)
 	handler, err := server.New(server.Config{
 		Store:     store,
 		Sanitizer: sanitizer,
 		Logger:    logger,
 		ThemeDir:  *themeDir,
 		Linkback:  receiver,
+		Publisher: publisher,
 	})
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/linkback"
+	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/site"
 	"github.com/gazette-blog/gazette/internal/theme"
@@ -37,6 +38,8 @@ type Config struct {
 	// Linkback receives webmentions, pingbacks and TrackBacks; nil leaves
 	// their endpoints out. Store must then be a linkback.Store.
 	Linkback *linkback.Receiver
+	// Publisher takes readers' comments; nil shows no comment form.
+	Publisher *publish.Publisher
 }
 
 // New returns the root handler.
@@ -65,6 +68,7 @@ func New(cfg Config) (http.Handler, error) {
 		Sanitizer: cfg.Sanitizer,
 		Logger:    cfg.Logger,
 		Now:       cfg.Now,
+		Publisher: cfg.Publisher,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/", public)

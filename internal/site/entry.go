@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/theme"
@@ -14,6 +15,9 @@ import (
 // primary topic. An address that is no visible entry may be an old one to
 // redirect.
 func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
+	if strings.HasSuffix(r.URL.Path, commentFeedSuffix) {
+		return s.entryCommentFeed(w, r)
+	}
 	e, err := s.store.EntryByPath(r.Context(), r.URL.Path)
 	if errors.Is(err, gazette.ErrNotFound) {
 		if gone, err := s.gone(r); gone || err != nil {
@@ -31,6 +35,16 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 	if !e.VisibleAt(q.now) {
 		return notFound(r)
 	}
+	p, err := s.entryPage(w, r, q, e, nil)
+	if err != nil {
+		return err
+	}
+	return s.serveEntry(w, r, q, p, http.StatusOK)
+}
+
+// entryPage builds an entry's page. form is what a reader just posted, to
+// show again with a preview or a refusal; nil for a plain visit.
+func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *gazette.Entry, form *postedForm) (*theme.EntryPage, error) {
 	q.site.Meta = q.entryMeta(e)
 	p := &theme.EntryPage{Site: q.site, Entry: q.entryView(e)}
 	if e.AllowPings {
@@ -39,7 +53,7 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 
 	prev, next, err := s.store.AdjacentEntries(q.ctx, e, q.now)
 	if err != nil {
-		return fmt.Errorf("reading the neighbours of entry %d: %w", e.ID, err)
+		return nil, fmt.Errorf("reading the neighbours of entry %d: %w", e.ID, err)
 	}
 	// A neighbour's title and path are on this page, so its edits count.
 	if prev != nil {
@@ -51,18 +65,13 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 		q.seeEntry(next)
 	}
 
-	comments, _, err := s.store.Comments(q.ctx, gazette.CommentFilter{EntryID: e.ID, Status: gazette.CommentApproved})
-	if err != nil {
-		return fmt.Errorf("reading the comments of entry %d: %w", e.ID, err)
-	}
-	p.Comments = make([]theme.Comment, len(comments))
-	for i, c := range comments {
-		p.Comments[i] = s.commentView(q, c, e.Title, e.Path)
+	if err := s.entryComments(r, q, e, p, form); err != nil {
+		return nil, err
 	}
 
 	mentions, err := s.store.Mentions(q.ctx, e.ID, gazette.CommentApproved)
 	if err != nil {
-		return fmt.Errorf("reading the mentions of entry %d: %w", e.ID, err)
+		return nil, fmt.Errorf("reading the mentions of entry %d: %w", e.ID, err)
 	}
 	for _, m := range mentions {
 		p.Mentions = append(p.Mentions, q.mentionView(m))
@@ -73,7 +82,7 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 			PrimaryTopicID: primary.ID, To: e.PublishedAt, VisibleAt: q.now, Limit: relatedEntries,
 		})
 		if err != nil {
-			return fmt.Errorf("reading the entries related to entry %d: %w", e.ID, err)
+			return nil, fmt.Errorf("reading the entries related to entry %d: %w", e.ID, err)
 		}
 		link := topicLink(&primary)
 		p.RelatedTopic = &link
@@ -86,7 +95,7 @@ func (s *Site) entry(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Site = q.site
-	return s.serve(w, r, q, p)
+	return p, nil
 }
 
 // gone answers 410 Gone for the permalink of a deleted entry, so that the

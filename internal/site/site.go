@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/theme"
 	"github.com/gazette-blog/gazette/internal/web"
@@ -30,6 +31,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock that decides which entries are visible; nil means time.Now.
 	Now func() time.Time
+	// Publisher takes readers' comments; nil shows no comment form.
+	Publisher *publish.Publisher
 }
 
 // Site is the public site as an http.Handler.
@@ -41,6 +44,9 @@ type Site struct {
 	now    func() time.Time
 	errs   *web.Errors
 	mux    *http.ServeMux
+	pub    *publish.Publisher
+	// limits holds the comment rate limiter of each client address.
+	limits *limiters
 }
 
 // Page sizes that are not settings.
@@ -66,6 +72,8 @@ func New(cfg Config) *Site {
 		logger: cfg.Logger,
 		now:    cfg.Now,
 		mux:    http.NewServeMux(),
+		pub:    cfg.Publisher,
+		limits: newLimiters(maxLimiters),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -93,6 +101,8 @@ func New(cfg Config) *Site {
 		{"GET /authors/{slug}/{$}", s.author},
 		{"GET /authors/{slug}/page/{n}/{$}", s.author},
 		{"GET /comments/{$}", s.comments},
+		{"GET /comments/atom.xml", s.commentFeed},
+		{"POST /archives/{year}/{month}/{file}", s.postComment},
 		{"GET /search", s.search},
 		{"GET /atom.xml", s.feedHandler(blogFeed, atom)},
 		{"GET /index.xml", s.feedHandler(blogFeed, rss)},

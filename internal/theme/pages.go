@@ -119,6 +119,39 @@ type Comment struct {
 	// EntryTitle and EntryURL name the entry, on pages listing many entries' comments.
 	EntryTitle string
 	EntryURL   string
+	// Depth is the comment's level in its thread on an entry's page: 0 for
+	// a comment on the entry, 1 for a reply to one, and so on up to the
+	// deepest level shown, where deeper replies line up.
+	Depth int
+	// ReplyURL answers the comment with the form, without script; empty
+	// where no reply can be made.
+	ReplyURL string
+	// Pending marks a held comment, shown only to the reader who wrote it.
+	Pending bool
+}
+
+// CommentForm is the form under an entry, filled with what the reader
+// typed (or remembered) when it is shown again.
+type CommentForm struct {
+	Action string // the entry's own URL: the form posts there
+	// Token is the signed token of this showing of the form.
+	Token string
+	Name  string
+	Email string
+	URL   string
+	Body  string
+	// Remember keeps name, email and URL in a cookie for next time.
+	Remember bool
+	// ParentID is the comment answered, ReplyTo its writer; 0 and "" for
+	// a comment on the entry.
+	ParentID int64
+	ReplyTo  string
+	// Honeypot adds the field that only bots fill.
+	Honeypot bool
+	// Error says why the last post was refused, in words for the reader.
+	Error string
+	// Limit is the most characters a comment may have; 0 for none.
+	Limit int
 }
 
 // Pager links a page of a list to its neighbours.
@@ -143,6 +176,12 @@ type EntryPage struct {
 	// blog-wide; nil at either end.
 	Prev, Next *Link
 	Comments   []Comment
+	// Form is the comment form; nil when the entry takes no comments.
+	Form *CommentForm
+	// Closed says the entry's comments are closed, where the form would be.
+	Closed bool
+	// Preview is the reader's comment as it will look, before it is posted.
+	Preview *Comment
 	// RelatedTopic is the entry's primary topic; nil without one.
 	RelatedTopic *Link
 	// Related are earlier entries of the same primary topic, newest first.
