@@ -273,10 +273,10 @@ func TestImportCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := importer.Summary{
-		Entries:   int(m["entries"].(float64)),
-		Comments:  int(m["comments"].(float64)),
-		Authors:   len(m["authors"].([]any)),
-		Topics:    len(m["topics"].([]any)),
+		Entries:  int(m["entries"].(float64)),
+		Comments: int(m["comments"].(float64)),
+		Authors:  len(m["authors"].([]any)),
+		Topics:   len(m["topics"].([]any)),
 		// Each entry's /archives/NNNNNN.html and .php, and its permalink's
 		// .php and dash-or-underscore variants but the permalink itself.
 		Redirects: 5 * int(m["entries"].(float64)),
