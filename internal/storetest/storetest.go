@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Comments", testComments},
 		{"Mentions", testMentions},
 		{"Redirects", testRedirects},
+		{"Imported", testImported},
 		{"Settings", testSettings},
 		{"Atomic", testAtomic},
 		{"Search", testSearch},
