@@ -73,59 +73,158 @@ func (p *Publisher) SubmitComment(ctx context.Context, store gazette.Store, s ga
 	if in.TokenMaxAge == 0 {
 		expires = now.Add(gazette.DefaultCommentIntake().TokenMaxAge)
 	}
-	c := &gazette.Comment{
-		EntryID: f.EntryID, ParentID: f.ParentID, Name: f.Name, Email: f.Email, URL: f.URL,
-		Body: f.Body, IP: f.IP, UserAgent: f.UserAgent, CreatedAt: now.UTC(),
+	sub := &submission{
+		store: store, s: s, now: now, expires: expires, token: f.Token,
+		c: &gazette.Comment{
+			EntryID: f.EntryID, ParentID: f.ParentID, Name: f.Name, Email: f.Email, URL: f.URL,
+			Body: f.Body, IP: f.IP, UserAgent: f.UserAgent, CreatedAt: now.UTC(),
+		},
+		done: make(chan struct{}),
 	}
-	var entry *gazette.Entry
-	replay := false
-	err = store.Atomic(ctx, func(t gazette.Tx) error {
+	p.commit(ctx, sub)
+	if sub.err != nil {
+		return nil, sub.err
+	}
+	if !sub.replay {
+		p.notify(s, sub.entry, sub.c)
+	}
+	return sub.c, nil
+}
+
+// submission is one comment on its way into the store, and its outcome.
+type submission struct {
+	store   gazette.Store
+	s       gazette.Settings
+	now     time.Time
+	expires time.Time
+	token   string
+	c       *gazette.Comment
+
+	entry  *gazette.Entry
+	replay bool // the token was used already, for this same comment
+	wrote  bool // the submission wrote to the transaction
+	err    error
+	done   chan struct{}
+}
+
+// maxBatch is the most comments written in one transaction.
+const maxBatch = 128
+
+// commit writes sub in a transaction shared with the comments submitted at
+// the same moment (group commit): the first submitter to find no
+// transaction running writes every waiting submission in one, and each
+// submitter returns once the transaction holding its comment has
+// committed. On SQLite, where every commit waits for the disk, this turns
+// one disk sync per comment into one per batch.
+func (p *Publisher) commit(ctx context.Context, sub *submission) {
+	p.batchMu.Lock()
+	p.queue = append(p.queue, sub)
+	if p.leading {
+		p.batchMu.Unlock()
+		<-sub.done
+		return
+	}
+	p.leading = true
+	p.batchMu.Unlock()
+	// The batch is written for every submitter waiting on it, so it must
+	// not end because this submitter's request does.
+	ctx = context.WithoutCancel(ctx)
+	for {
+		p.batchMu.Lock()
+		var batch, rest []*submission
+		for _, q := range p.queue {
+			if len(batch) < maxBatch && q.store == p.queue[0].store {
+				batch = append(batch, q)
+			} else {
+				rest = append(rest, q)
+			}
+		}
+		p.queue = rest
+		if len(batch) == 0 {
+			p.leading = false
+			p.batchMu.Unlock()
+			return
+		}
+		p.batchMu.Unlock()
+		p.writeBatch(ctx, batch)
+		for _, b := range batch {
+			close(b.done)
+		}
+	}
+}
+
+// writeBatch writes the submissions of one store in one transaction. A
+// refusal writes nothing and leaves the others alone; any other failure
+// rolls the whole batch back and fails every comment in it.
+func (p *Publisher) writeBatch(ctx context.Context, batch []*submission) {
+	var failed error
+	err := batch[0].store.Atomic(ctx, func(t gazette.Tx) error {
 		tx, ok := t.(intakeTx)
 		if !ok {
 			return fmt.Errorf("publish: the store cannot take comments (%T)", t)
 		}
-		if entry, err = openEntry(ctx, tx, s, f.EntryID, now); err != nil {
-			return err
-		}
-		if first, err := tx.CommentByToken(ctx, f.Token); err == nil {
-			if first.Body != f.Body || first.Email != f.Email || first.Name != f.Name {
-				return gazette.Errorf(gazette.ErrConflict,
-					"This form was already used to post a comment. Reload the page to post another.")
+		for _, sub := range batch {
+			sub.err = p.intake(ctx, tx, sub)
+			var ge *gazette.Error
+			if sub.err != nil && (sub.wrote || !errors.As(sub.err, &ge)) {
+				failed = sub.err
+				return sub.err
 			}
-			*c, replay = *first, true
-			return nil
-		} else if !errors.Is(err, gazette.ErrNotFound) {
-			return fmt.Errorf("publish: look up form token: %w", err)
 		}
-		if err := refuseDuplicate(ctx, tx, c); err != nil {
-			return err
-		}
-		if err := checkParent(ctx, tx, c); err != nil {
-			return err
-		}
-		if c.Status, err = p.decide(ctx, tx, s, c); err != nil {
-			return err
-		}
-		if err := tx.CreateComment(ctx, c); err != nil {
-			return fmt.Errorf("publish: store comment on entry %d: %w", c.EntryID, err)
-		}
-		if err := tx.UseCommentToken(ctx, f.Token, c.ID, expires); err != nil {
-			return fmt.Errorf("publish: record form token: %w", err)
-		}
-		if p.submissions.Add(1)%tokenSweepEvery == 0 {
-			if _, err := tx.DeleteExpiredCommentTokens(ctx, now); err != nil {
+		if p.submissions.Add(uint64(len(batch))) >= tokenSweepEvery {
+			p.submissions.Store(0)
+			if _, err := tx.DeleteExpiredCommentTokens(ctx, batch[0].now); err != nil {
 				return fmt.Errorf("publish: sweep form tokens: %w", err)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	if err == nil {
+		return
 	}
-	if !replay {
-		p.notify(s, entry, c)
+	for _, sub := range batch {
+		var ge *gazette.Error
+		if sub.err == nil || sub.wrote || sub.err == failed || !errors.As(sub.err, &ge) {
+			sub.err, sub.replay = err, false
+		}
 	}
-	return c, nil
+}
+
+// intake checks one submission inside the batch's transaction and writes
+// it. Every check comes before the first write, so a refusal writes nothing.
+func (p *Publisher) intake(ctx context.Context, tx intakeTx, sub *submission) error {
+	c, s := sub.c, sub.s
+	var err error
+	if sub.entry, err = openEntry(ctx, tx, s, c.EntryID, sub.now); err != nil {
+		return err
+	}
+	if first, err := tx.CommentByToken(ctx, sub.token); err == nil {
+		if first.Body != c.Body || first.Email != c.Email || first.Name != c.Name {
+			return gazette.Errorf(gazette.ErrConflict,
+				"This form was already used to post a comment. Reload the page to post another.")
+		}
+		*c, sub.replay = *first, true
+		return nil
+	} else if !errors.Is(err, gazette.ErrNotFound) {
+		return fmt.Errorf("publish: look up form token: %w", err)
+	}
+	if err := refuseDuplicate(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := checkParent(ctx, tx, c); err != nil {
+		return err
+	}
+	if c.Status, err = p.decide(ctx, tx, s, c); err != nil {
+		return err
+	}
+	sub.wrote = true
+	if err := tx.CreateComment(ctx, c); err != nil {
+		return fmt.Errorf("publish: store comment on entry %d: %w", c.EntryID, err)
+	}
+	if err := tx.UseCommentToken(ctx, sub.token, c.ID, sub.expires); err != nil {
+		return fmt.Errorf("publish: record form token: %w", err)
+	}
+	return nil
 }
 
 // checkFields refuses a field that is empty where it must not be, too long,

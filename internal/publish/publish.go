@@ -37,6 +37,11 @@ type Publisher struct {
 	// submissions counts comment posts, to sweep expired form tokens now
 	// and then rather than on every post.
 	submissions atomic.Uint64
+	// batchMu guards queue, the comments waiting for a transaction, and
+	// leading, set while a submitter writes batches for the others.
+	batchMu sync.Mutex
+	queue   []*submission
+	leading bool
 }
 
 // New returns a Publisher that renders with md and sanitises the HTML of
