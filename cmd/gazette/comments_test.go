@@ -175,7 +175,10 @@ func TestCommentInBrowser(t *testing.T) {
 				t.Fatalf("the held comment shows %q", notice)
 			}
 			if shots := os.Getenv("GAZETTE_SCREENSHOTS"); shots != "" {
-				png, err := chromedp.Run(tctx, chromedp.FullScreenshot(90))
+				if err := chromedp.Do(tctx, chromedp.EmulateViewport(1280, 1000, chromedp.EmulateScale(1)), chromedp.ScrollIntoView(".comment-pending")); err != nil {
+					t.Fatal(err)
+				}
+				png, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
 				if err == nil {
 					_ = os.WriteFile(filepath.Join(shots, th+"-comment-form.png"), png, 0o644)
 				}
