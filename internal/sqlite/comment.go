@@ -12,7 +12,7 @@ import (
 
 const commentSelect = `SELECT c.id, c.entry_id, ifnull(c.parent_id, 0), c.name, c.email, c.url, c.ip,
 	c.user_agent, c.body, c.status, ifnull(c.import_key, ''), c.created_at, e.title, e.path
-FROM comments c JOIN entries e ON e.id = c.entry_id`
+FROM comments c CROSS JOIN entries e ON e.id = c.entry_id`
 
 func scanComment(row scanner) (*gazette.Comment, error) {
 	var c gazette.Comment
@@ -139,7 +139,7 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 		return list, offset + len(list), nil
 	}
 	var total int
-	err = h.queryRow(ctx, `SELECT count(*) FROM comments c JOIN entries e ON e.id = c.entry_id`+where, args, &total)
+	err = h.queryRow(ctx, `SELECT count(*) FROM comments c CROSS JOIN entries e ON e.id = c.entry_id`+where, args, &total)
 	return list, total, wrap(err, "count comments")
 }
 

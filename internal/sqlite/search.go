@@ -88,8 +88,8 @@ func (h *handle) flushIndex(ctx context.Context) error {
 // searchFrom joins the index to the entries it holds; ?1 is the FTS query,
 // ?2 whether to keep only visible entries, ?3 the time they must be visible at.
 const searchFrom = ` FROM entry_search s
-	JOIN entries e ON e.id = s.rowid
-	JOIN authors a ON a.id = e.author_id
+	CROSS JOIN entries e ON e.id = s.rowid
+	CROSS JOIN authors a ON a.id = e.author_id
 	WHERE entry_search MATCH ?1 AND (?2 = 0 OR (e.status = 'published' AND e.published_at <= ?3))`
 
 // Search implements gazette.SearchStore. Matches rank by bm25 with a word in
