@@ -114,11 +114,7 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 	if f.NewestFirst {
 		order = " ORDER BY c.created_at DESC, c.id DESC"
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1
-	}
-	offset := max(f.Offset, 0)
+	limit, offset := window(f.Limit, f.Offset)
 	rows, err := h.query(ctx, commentSelect+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap(err, "list comments")
@@ -135,8 +131,8 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 	if err := rows.Err(); err != nil {
 		return nil, 0, wrap(err, "list comments")
 	}
-	if limit < 0 || (len(list) < limit && (len(list) > 0 || offset == 0)) {
-		return list, offset + len(list), nil
+	if total, ok := knownTotal(limit, offset, len(list)); ok {
+		return list, total, nil
 	}
 	var total int
 	err = h.queryRow(ctx, `SELECT count(*) FROM comments c CROSS JOIN entries e ON e.id = c.entry_id`+where, args, &total)

@@ -372,11 +372,7 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	if f.OldestFirst {
 		order = " ORDER BY e.published_at, e.id"
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1
-	}
-	offset := max(f.Offset, 0)
+	limit, offset := window(f.Limit, f.Offset)
 	rows, err := h.query(ctx, entrySelect+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap(err, "list entries")
@@ -393,9 +389,8 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	if err := rows.Err(); err != nil {
 		return nil, 0, wrap(err, "list entries")
 	}
-	// A short page that is not past the end tells the total without counting.
-	if limit < 0 || (len(list) < limit && (len(list) > 0 || offset == 0)) {
-		return list, offset + len(list), nil
+	if total, ok := knownTotal(limit, offset, len(list)); ok {
+		return list, total, nil
 	}
 	total, err := h.countEntries(ctx, f, where, args)
 	return list, total, err

@@ -173,3 +173,22 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// window returns the LIMIT and OFFSET of a page of a listing; LIMIT -1 is
+// SQLite's "no limit".
+func window(limit, offset int) (int, int) {
+	if limit <= 0 {
+		limit = -1
+	}
+	return limit, max(offset, 0)
+}
+
+// knownTotal returns the size of a whole listing when a page of n rows
+// tells it without counting: a page shorter than its limit that is not past
+// the end of the listing ends it.
+func knownTotal(limit, offset, n int) (int, bool) {
+	if limit < 0 || (n < limit && (n > 0 || offset == 0)) {
+		return offset + n, true
+	}
+	return 0, false
+}

@@ -103,11 +103,7 @@ func (h *handle) Search(ctx context.Context, q gazette.SearchQuery) ([]gazette.S
 		return nil, 0, err
 	}
 	args := []any{match, !q.VisibleAt.IsZero(), micros(q.VisibleAt)}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = -1
-	}
-	offset := max(q.Offset, 0)
+	limit, offset := window(q.Limit, q.Offset)
 	rows, err := h.query(ctx, `SELECT `+entryColumns+`,
 		snippet(entry_search, -1, char(2), char(3), '…', 24)`+searchFrom+`
 		ORDER BY bm25(entry_search, 10.0, 1.0), e.published_at DESC, e.id DESC
@@ -127,8 +123,8 @@ func (h *handle) Search(ctx context.Context, q gazette.SearchQuery) ([]gazette.S
 	if err := rows.Err(); err != nil {
 		return nil, 0, wrap(err, "search %q", q.Text)
 	}
-	if limit < 0 || (len(list) < limit && (len(list) > 0 || offset == 0)) {
-		return list, offset + len(list), nil
+	if total, ok := knownTotal(limit, offset, len(list)); ok {
+		return list, total, nil
 	}
 	var total int
 	err = h.queryRow(ctx, `SELECT count(*)`+searchFrom, args, &total)
