@@ -47,6 +47,10 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"CommentTokens", testCommentTokens},
 		{"Secrets", testSecrets},
 		{"SpamCounts", testSpamCounts},
+		{"Sessions", testSessions},
+		{"LoginFailures", testLoginFailures},
+		{"Media", testMedia},
+		{"Revisions", testRevisions},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
