@@ -86,6 +86,8 @@ func (p *Publisher) SubmitComment(ctx context.Context, store gazette.Store, s ga
 		return nil, sub.err
 	}
 	if !sub.replay {
+		// Its form's token is spent, and an approved comment shows.
+		p.commentChanged(ctx, sub.c.EntryID)
 		p.notify(s, sub.entry, sub.c)
 	}
 	return sub.c, nil
@@ -384,11 +386,13 @@ func (p *Publisher) ModerateComment(ctx context.Context, store gazette.Store, id
 	if !status.Valid() {
 		return gazette.Errorf(gazette.ErrInvalid, "comment %d: unknown status %q", id, status)
 	}
-	return store.Atomic(ctx, func(t gazette.Tx) error {
+	var entryID int64
+	err := store.Atomic(ctx, func(t gazette.Tx) error {
 		c, err := t.Comment(ctx, id)
 		if err != nil {
 			return err
 		}
+		entryID = c.EntryID
 		if err := t.SetCommentStatus(ctx, id, status); err != nil {
 			return err
 		}
@@ -401,11 +405,24 @@ func (p *Publisher) ModerateComment(ctx context.Context, store gazette.Store, id
 		}
 		return spam.Train(ctx, tx, c, status == gazette.CommentSpam)
 	})
+	if err != nil {
+		return err
+	}
+	p.commentChanged(ctx, entryID)
+	return nil
 }
 
 // DeleteComment removes a comment for good; replies to it stay, unthreaded.
 func (p *Publisher) DeleteComment(ctx context.Context, store gazette.Store, id int64) error {
-	return store.DeleteComment(ctx, id)
+	c, err := store.Comment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := store.DeleteComment(ctx, id); err != nil {
+		return err
+	}
+	p.commentChanged(ctx, c.EntryID)
+	return nil
 }
 
 // notify mails the entry's author about a new comment, in the background;

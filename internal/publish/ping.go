@@ -42,6 +42,7 @@ func (p *Publisher) DeleteEntry(ctx context.Context, tx gazette.Tx, id int64) er
 	if err := tx.DeleteEntry(ctx, id); err != nil {
 		return fmt.Errorf("publish: delete entry %d: %w", id, err)
 	}
+	p.entryChanged(ctx, id, e, nil)
 	if g, ok := tx.(gazette.GoneStore); ok && e.Status == gazette.StatusPublished {
 		if err := g.MarkGone(ctx, e.Path, p.now().UTC()); err != nil {
 			return fmt.Errorf("publish: delete entry %d: %w", id, err)

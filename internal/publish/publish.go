@@ -16,6 +16,7 @@ import (
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/mail"
 	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 )
 
@@ -31,6 +32,8 @@ type Publisher struct {
 
 	// mailer tells entries' authors of new comments; nil sends nothing.
 	mailer *mail.Mailer
+	// inv hears the page-cache keys of each write; nil hears nothing.
+	inv pagecache.Invalidator
 	// secretMu guards secretKey, the blog's signing secret once read.
 	secretMu  sync.Mutex
 	secretKey []byte
@@ -102,6 +105,7 @@ func (p *Publisher) create(ctx context.Context, tx gazette.Tx, s gazette.Setting
 	if err := tx.CreateEntry(ctx, e); err != nil {
 		return fmt.Errorf("publish: create entry %q: %w", e.Title, err)
 	}
+	p.entryChanged(ctx, e.ID, nil, e)
 	return nil
 }
 
@@ -129,6 +133,7 @@ func (p *Publisher) UpdateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 	if err := tx.UpdateEntry(ctx, e); err != nil {
 		return fmt.Errorf("publish: update entry %d: %w", e.ID, err)
 	}
+	p.entryChanged(ctx, e.ID, old, e)
 	if old.Path != "" && old.Path != e.Path {
 		if err := tx.AddRedirect(ctx, gazette.Redirect{Path: old.Path, EntryID: e.ID}); err != nil {
 			return fmt.Errorf("publish: update entry %d: redirect old path: %w", e.ID, err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -26,6 +27,7 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.Author(a.ID))
 	link := authorLink(a)
 	q.addFeeds(q.settings.Title+": entries by "+a.Name, link.URL)
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{AuthorID: a.ID}, n, archivePageSize,

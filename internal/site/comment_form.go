@@ -76,6 +76,7 @@ func (s *Site) entryComments(r *http.Request, q *request, e *gazette.Entry, p *t
 		})
 	}
 	closed := s.pub == nil || publish.CommentsClosed(e, q.settings, q.now)
+	dependOnComments(q.ctx, e, !closed, q.settings, q.now)
 	p.Comments = make([]theme.Comment, 0, len(comments))
 	for _, t := range thread(comments) {
 		v := s.commentView(q, t.c, e.Title, e.Path)

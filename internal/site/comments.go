@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -15,6 +16,7 @@ func (s *Site) comments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.LatestComments)
 	comments, _, err := s.store.Comments(q.ctx, gazette.CommentFilter{
 		Status: gazette.CommentApproved, VisibleAt: q.now, NewestFirst: true, Limit: latestComments,
 	})

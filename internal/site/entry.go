@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -69,6 +70,7 @@ func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *
 		return nil, err
 	}
 
+	pagecache.Depend(q.ctx, pagecache.Mentions(e.ID))
 	mentions, err := s.store.Mentions(q.ctx, e.ID, gazette.CommentApproved)
 	if err != nil {
 		return nil, fmt.Errorf("reading the mentions of entry %d: %w", e.ID, err)
@@ -80,6 +82,7 @@ func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *
 	if primary, ok := e.PrimaryTopic(); ok {
 		related, _, err := s.store.Entries(q.ctx, gazette.EntryFilter{
 			PrimaryTopicID: primary.ID, To: e.PublishedAt, VisibleAt: q.now, Limit: relatedEntries,
+			NoText: true,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading the entries related to entry %d: %w", e.ID, err)

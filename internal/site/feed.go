@@ -10,6 +10,7 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/feed"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/web"
 )
 
@@ -60,6 +61,9 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 			Language: "en",
 		}
 		filter := gazette.EntryFilter{VisibleAt: s.now(), Limit: feedLength}
+		if err := s.pageDeps(ctx, filter.VisibleAt, st.Location()); err != nil {
+			return err
+		}
 		dir := "/"
 		switch scope {
 		case topicFeed:
@@ -71,6 +75,7 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 				return fmt.Errorf("reading topic %q: %w", r.PathValue("slug"), err)
 			}
 			filter.TopicID = t.ID
+			pagecache.Depend(ctx, pagecache.Topic(t.ID))
 			dir = topicURL(t.Slug)
 			f.Title = st.Title + ": " + t.Name
 			if t.Description != "" {
@@ -85,6 +90,7 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 				return fmt.Errorf("reading author %q: %w", r.PathValue("slug"), err)
 			}
 			filter.AuthorID = a.ID
+			pagecache.Depend(ctx, pagecache.Author(a.ID))
 			dir = authorLink(a).URL
 			f.Title = st.Title + ": entries by " + a.Name
 		}
@@ -96,6 +102,7 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 		}
 		var modified time.Time
 		for _, e := range entries {
+			dependOnEntry(ctx, e)
 			it := fb.Entry(e)
 			f.Items = append(f.Items, it)
 			if it.Updated.After(modified) {

@@ -13,9 +13,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/theme"
@@ -33,6 +35,9 @@ type Config struct {
 	Now func() time.Time
 	// Publisher takes readers' comments; nil shows no comment form.
 	Publisher *publish.Publisher
+	// Cache keeps rendered pages until a write changes them; nil renders
+	// every request.
+	Cache *pagecache.Cache
 }
 
 // Site is the public site as an http.Handler.
@@ -44,7 +49,9 @@ type Site struct {
 	now    func() time.Time
 	errs   *web.Errors
 	mux    *http.ServeMux
-	pub    *publish.Publisher
+	// pages is mux behind the page cache, or mux itself without one.
+	pages http.Handler
+	pub   *publish.Publisher
 	// limits holds the comment rate limiter of each client address.
 	limits *limiters
 }
@@ -122,12 +129,20 @@ func New(cfg Config) *Site {
 		s.mux.Handle(rt.pattern, s.errs.Handle(rt.handler))
 	}
 	s.mux.Handle("GET "+theme.StaticPrefix, cfg.Themes)
+	s.pages = s.mux
+	if cfg.Cache != nil {
+		s.pages = cfg.Cache.Handler(s.mux)
+	}
 	return s
 }
 
 // ServeHTTP serves a public page.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r)
+	if strings.HasPrefix(r.URL.Path, theme.StaticPrefix) {
+		s.mux.ServeHTTP(w, r) // content-addressed already
+		return
+	}
+	s.pages.ServeHTTP(w, r)
 }
 
 // request is what every page of one request shares: the settings, the
@@ -168,6 +183,9 @@ func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
 		PageTitle:           pageTitle,
 		Path:                r.URL.EscapedPath(),
 	}
+	if err := s.pageDeps(ctx, q.now, q.loc); err != nil {
+		return nil, err
+	}
 	q.addFeeds(st.Title, "/")
 	q.site.Meta = theme.Meta{Type: "website", Title: st.Title, Description: st.Description}
 	if pageTitle != "" {
@@ -177,7 +195,7 @@ func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
 	if q.theme.HasSidebar() {
 		limit = sidebarRecent
 	}
-	latest, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: q.now, Limit: limit})
+	latest, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: q.now, Limit: limit, NoText: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the latest entries: %w", err)
 	}
@@ -194,6 +212,7 @@ func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
 }
 
 func (s *Site) fillSidebar(q *request, latest []*gazette.Entry) error {
+	pagecache.Depend(q.ctx, pagecache.Topics)
 	sb := &theme.Sidebar{}
 	for _, e := range latest {
 		sb.Recent = append(sb.Recent, theme.Link{Title: e.Title, URL: e.Path})
@@ -218,6 +237,7 @@ func (s *Site) fillSidebar(q *request, latest []*gazette.Entry) error {
 // counts from its last edit, or from its publication when that is later, as
 // it is when a scheduled entry appears.
 func (q *request) seeEntry(e *gazette.Entry) {
+	dependOnEntry(q.ctx, e)
 	q.seeTime(e.UpdatedAt)
 	q.seeTime(e.PublishedAt)
 }

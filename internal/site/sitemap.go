@@ -10,6 +10,7 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/feed"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/web"
 )
 
@@ -72,6 +73,10 @@ func (s *Site) sitemapURLs(r *http.Request) (*feed.Blog, []feed.URL, error) {
 		return nil, nil, fmt.Errorf("sitemap: %w", err)
 	}
 	now := s.now()
+	if err := s.pageDeps(ctx, now, loc); err != nil {
+		return nil, nil, err
+	}
+	pagecache.Depend(ctx, pagecache.Topics)
 	entries, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: now})
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading entries: %w", err)
@@ -83,6 +88,7 @@ func (s *Site) sitemapURLs(r *http.Request) (*feed.Blog, []feed.URL, error) {
 	var home time.Time
 	entryURLs := make([]feed.URL, 0, len(entries))
 	for _, e := range entries {
+		dependOnEntry(ctx, e) // its address and time; its author's and topics' slugs
 		mod := e.PublishedAt
 		if e.UpdatedAt.After(mod) && !e.UpdatedAt.After(now) {
 			mod = e.UpdatedAt
@@ -139,6 +145,7 @@ func (s *Site) robots(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("reading settings: %w", err)
 	}
+	pagecache.Depend(r.Context(), pagecache.Settings)
 	fb, err := feed.NewBlog(baseURL(r, st), st.Location())
 	if err != nil {
 		return fmt.Errorf("robots.txt: %w", err)

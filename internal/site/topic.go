@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -28,6 +29,7 @@ func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.Topic(t.ID))
 	link := topicLink(t)
 	q.addFeeds(q.settings.Title+": "+t.Name, link.URL)
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{TopicID: t.ID}, n, archivePageSize,
@@ -58,6 +60,7 @@ func (s *Site) topics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.Topics)
 	topics, err := s.store.Topics(q.ctx, q.now)
 	if err != nil {
 		return fmt.Errorf("reading topics: %w", err)

@@ -1,0 +1,560 @@
+// Package pagecache keeps rendered pages as bytes, with their gzip and
+// Brotli variants made once, and serves them with ETag, Last-Modified,
+// conditional requests, HEAD and Vary: Accept-Encoding.
+//
+// A page records what it shows as dependency keys while it is rendered
+// (Depend); a write names the keys it changes (Invalidate) and exactly the
+// pages that depend on them are dropped, so a reader sees a change on the
+// next request. Memory is bounded by a byte budget with least-recently-used
+// eviction.
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// DefaultMaxBytes is the default budget of a Cache: enough for the pages a
+// blog's readers actually visit, small beside the process's other memory.
+const DefaultMaxBytes = 64 << 20
+
+// Compression levels: chosen for speed of the first render as much as for
+// size, since every page is compressed once per change.
+const (
+	gzipLevel   = gzip.DefaultCompression
+	brotliLevel = 5
+)
+
+// pageOverhead approximates the bookkeeping of a page beyond its bytes.
+const pageOverhead = 512
+
+// Cache is a page cache. It is safe for concurrent use.
+type Cache struct {
+	max int64
+	now func() time.Time
+
+	mu    sync.Mutex
+	pages map[string]*page
+	lru   list.List // of *page, most recent first
+	deps  map[string]map[*page]struct{}
+	size  int64
+	// gen counts invalidations, so a render that overlapped one is served
+	// but not kept: it may have read what the write replaced.
+	gen uint64
+
+	renders atomic.Int64
+	hits    atomic.Int64
+}
+
+// Config sets up a Cache.
+type Config struct {
+	// MaxBytes bounds the bytes held (pages and their variants); zero
+	// means DefaultMaxBytes.
+	MaxBytes int64
+	// Now is the clock for expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns an empty cache.
+func New(cfg Config) *Cache {
+	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
+	if c.max <= 0 {
+		c.max = DefaultMaxBytes
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c
+}
+
+// page is one cached response and its variants.
+type page struct {
+	key     string
+	elem    *list.Element
+	deps    []string
+	expires time.Time
+	size    int64
+
+	header   http.Header // from the handler, less what the cache sets
+	lastMod  []string
+	ctype    []string
+	cc       []string
+	variants [3]variant // identity, gzip, br
+}
+
+type variant struct {
+	body   []byte
+	etag   string
+	etags  []string
+	length []string
+}
+
+const (
+	identity = iota
+	gzipped
+	brotlied
+)
+
+var encodings = [3][]string{nil, {"gzip"}, {"br"}}
+
+// Stats are a cache's counters.
+type Stats struct {
+	Pages   int
+	Bytes   int64
+	Renders int64
+	Hits    int64
+}
+
+// Stats returns the cache's counters now.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Stats{Pages: len(c.pages), Bytes: c.size, Renders: c.renders.Load(), Hits: c.hits.Load()}
+}
+
+// Invalidate drops every page that depends on any of keys. It implements
+// Invalidator.
+func (c *Cache) Invalidate(_ context.Context, keys ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for _, k := range keys {
+		for p := range c.deps[k] {
+			c.remove(p)
+		}
+	}
+}
+
+// Clear drops every page.
+func (c *Cache) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for _, p := range c.pages {
+		c.remove(p)
+	}
+}
+
+// remove drops p; c.mu is held.
+func (c *Cache) remove(p *page) {
+	if c.pages[p.key] != p {
+		return
+	}
+	delete(c.pages, p.key)
+	c.lru.Remove(p.elem)
+	c.size -= p.size
+	for _, k := range p.deps {
+		set := c.deps[k]
+		delete(set, p)
+		if len(set) == 0 {
+			delete(c.deps, k)
+		}
+	}
+}
+
+// Handler returns next behind the cache. GET and HEAD requests without a
+// query string or a gazette cookie are answered from the cache; on a miss
+// next renders the page, and a 200 response whose render recorded at least
+// one dependency key is kept. Everything else passes through to next.
+func (c *Cache) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cacheable(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var buf [256]byte
+		key := append(append(buf[:0], r.Host...), r.URL.Path...)
+		if p := c.lookup(key); p != nil {
+			c.hits.Add(1)
+			p.serve(w, r)
+			return
+		}
+		c.render(w, r, next, string(key))
+	})
+}
+
+// cacheable reports whether r may be answered from the cache: a page that
+// depends on nothing but its address.
+func cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if r.URL.RawQuery != "" || r.Header.Get("Range") != "" {
+		return false
+	}
+	// gazette's cookies (a reader's held comments, a remembered
+	// commenter, a session) change the page for that reader alone.
+	for _, v := range r.Header["Cookie"] {
+		if strings.Contains(v, "gazette_") {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Cache) lookup(key []byte) *page {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.pages[string(key)]
+	if p == nil {
+		return nil
+	}
+	if !p.expires.IsZero() && !c.now().Before(p.expires) {
+		c.remove(p)
+		return nil
+	}
+	c.lru.MoveToFront(p.elem)
+	return p
+}
+
+// render runs next for r on a plain GET, keeps the result when it may, and
+// answers r from it.
+func (c *Cache) render(w http.ResponseWriter, r *http.Request, next http.Handler, key string) {
+	c.mu.Lock()
+	gen := c.gen
+	c.mu.Unlock()
+
+	ctx, deps := WithDeps(r.Context())
+	plain := r.Clone(ctx)
+	plain.Method = http.MethodGet
+	for _, h := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "Accept-Encoding"} {
+		plain.Header.Del(h)
+	}
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	c.renders.Add(1)
+	next.ServeHTTP(rec, plain)
+
+	keys := deps.Keys()
+	if rec.status != http.StatusOK || len(keys) == 0 {
+		rec.replay(w, r)
+		return
+	}
+	p := newPage(key, rec, keys, deps.Expires())
+	c.mu.Lock()
+	if c.gen == gen && p.size <= c.max/8 {
+		c.insert(p)
+	}
+	c.mu.Unlock()
+	p.serve(w, r)
+}
+
+// insert keeps p, evicting the least recently used pages over budget; c.mu
+// is held.
+func (c *Cache) insert(p *page) {
+	if old := c.pages[p.key]; old != nil {
+		c.remove(old)
+	}
+	c.pages[p.key] = p
+	p.elem = c.lru.PushFront(p)
+	c.size += p.size
+	for _, k := range p.deps {
+		set := c.deps[k]
+		if set == nil {
+			set = map[*page]struct{}{}
+			c.deps[k] = set
+		}
+		set[p] = struct{}{}
+	}
+	for c.size > c.max {
+		c.remove(c.lru.Back().Value.(*page))
+	}
+}
+
+// ownHeaders are the headers the cache sets itself on every answer.
+var ownHeaders = []string{"Etag", "Last-Modified", "Content-Length", "Content-Type", "Cache-Control", "Vary", "Content-Encoding", "Date"}
+
+func newPage(key string, rec *recorder, keys []string, expires time.Time) *page {
+	p := &page{key: key, deps: keys, expires: expires}
+	h := rec.header.Clone()
+	p.ctype = full(h.Get("Content-Type"), "text/html; charset=utf-8")
+	p.cc = full(h.Get("Cache-Control"), "public, no-cache")
+	if lm := h.Get("Last-Modified"); lm != "" {
+		p.lastMod = []string{lm}
+	}
+	for _, k := range ownHeaders {
+		delete(h, k)
+	}
+	for k, v := range h {
+		h[k] = v[:len(v):len(v)] // an Add by a later handler copies rather than writes into ours
+	}
+	p.header = h
+	body := rec.body.Bytes()
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
+	p.variants[identity] = makeVariant(body, `"`+tag+`"`)
+	p.variants[gzipped] = makeVariant(Gzip(body), `"`+tag+`-gz"`)
+	p.variants[brotlied] = makeVariant(Brotli(body), `"`+tag+`-br"`)
+	p.size = pageOverhead + int64(len(key))
+	for _, v := range p.variants {
+		p.size += int64(len(v.body))
+	}
+	return p
+}
+
+func full(v, fallback string) []string {
+	if v == "" {
+		v = fallback
+	}
+	return []string{v}
+}
+
+func makeVariant(body []byte, etag string) variant {
+	return variant{body: body, etag: etag, etags: []string{etag}, length: []string{strconv.Itoa(len(body))}}
+}
+
+// Gzip returns body compressed with gzip, with no name or time in its
+// header so that the same body always gives the same bytes.
+func Gzip(body []byte) []byte {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzipLevel)
+	if err != nil {
+		panic(fmt.Sprintf("pagecache: gzip level: %v", err)) // a constant that is valid
+	}
+	_, _ = zw.Write(body) // writes to a bytes.Buffer do not fail
+	_ = zw.Close()
+	return bytes.Clone(b.Bytes())
+}
+
+// Brotli returns body compressed with Brotli.
+func Brotli(body []byte) []byte {
+	var b bytes.Buffer
+	bw := brotli.NewWriterLevel(&b, brotliLevel)
+	_, _ = bw.Write(body)
+	_ = bw.Close()
+	return bytes.Clone(b.Bytes())
+}
+
+var (
+	varyHeader   = []string{"Accept-Encoding"}
+	gzipEncoding = encodings[gzipped]
+	brEncoding   = encodings[brotlied]
+)
+
+// serve answers r from p.
+func (p *page) serve(w http.ResponseWriter, r *http.Request) {
+	v := &p.variants[identity]
+	enc := identity
+	if ae := r.Header["Accept-Encoding"]; len(ae) > 0 {
+		switch {
+		case accepts(ae, "br"):
+			enc = brotlied
+		case accepts(ae, "gzip"):
+			enc = gzipped
+		}
+		v = &p.variants[enc]
+	}
+	h := w.Header()
+	for k, vals := range p.header {
+		h[k] = vals
+	}
+	h["Content-Type"] = p.ctype
+	h["Cache-Control"] = p.cc
+	h["Vary"] = varyHeader
+	h["Etag"] = v.etags
+	if p.lastMod != nil {
+		h["Last-Modified"] = p.lastMod
+	}
+	if p.notModified(r) {
+		delete(h, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if enc == gzipped {
+		h["Content-Encoding"] = gzipEncoding
+	} else if enc == brotlied {
+		h["Content-Encoding"] = brEncoding
+	}
+	h["Content-Length"] = v.length
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(v.body)
+	}
+}
+
+// notModified answers the conditional headers of r (RFC 9110 §13.2.2): an
+// If-None-Match that names any variant of p, or, without one, an
+// If-Modified-Since no earlier than p's Last-Modified.
+func (p *page) notModified(r *http.Request) bool {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		for _, line := range inm {
+			for i := range p.variants {
+				if etagListHas(line, p.variants[i].etag) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	ims := r.Header["If-Modified-Since"]
+	if len(ims) == 0 || p.lastMod == nil {
+		return false
+	}
+	since, err := http.ParseTime(ims[0])
+	if err != nil {
+		return false
+	}
+	mod, err := http.ParseTime(p.lastMod[0])
+	return err == nil && !mod.After(since)
+}
+
+// etagListHas reports whether the If-None-Match list names etag, weakly
+// compared as the header requires, or is "*".
+func etagListHas(list, etag string) bool {
+	for len(list) > 0 {
+		for len(list) > 0 && (list[0] == ' ' || list[0] == ',' || list[0] == '\t') {
+			list = list[1:]
+		}
+		if len(list) == 0 {
+			break
+		}
+		if list[0] == '*' {
+			return true
+		}
+		if len(list) > 2 && list[0] == 'W' && list[1] == '/' {
+			list = list[2:]
+		}
+		end := 0
+		if len(list) > 0 && list[0] == '"' {
+			end = 1
+			for end < len(list) && list[end] != '"' {
+				end++
+			}
+			if end < len(list) {
+				end++
+			}
+		} else {
+			for end < len(list) && list[end] != ',' {
+				end++
+			}
+		}
+		if list[:end] == etag {
+			return true
+		}
+		list = list[end:]
+	}
+	return false
+}
+
+// accepts reports whether the Accept-Encoding lines name coding with a
+// non-zero weight.
+func accepts(lines []string, coding string) bool {
+	for _, line := range lines {
+		for len(line) > 0 {
+			i := 0
+			for i < len(line) && line[i] != ',' {
+				i++
+			}
+			item := trimSpace(line[:i])
+			if i < len(line) {
+				line = line[i+1:]
+			} else {
+				line = ""
+			}
+			name, params := item, ""
+			for j := 0; j < len(item); j++ {
+				if item[j] == ';' {
+					name, params = trimSpace(item[:j]), item[j+1:]
+					break
+				}
+			}
+			if !equalFold(name, coding) {
+				continue
+			}
+			return !zeroWeight(params)
+		}
+	}
+	return false
+}
+
+// zeroWeight reports whether the parameters are q=0 (q=0.0, q=0.000).
+func zeroWeight(params string) bool {
+	params = trimSpace(params)
+	if len(params) < 3 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=' {
+		return false
+	}
+	v := params[2:]
+	if v[0] != '0' {
+		return false
+	}
+	for _, c := range v[1:] {
+		if c != '.' && c != '0' {
+			return false
+		}
+	}
+	return true
+}
+
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder holds a response while the cache decides what to do with it.
+type recorder struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+
+func (rec *recorder) WriteHeader(status int) {
+	if !rec.wrote {
+		rec.status, rec.wrote = status, true
+	}
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	rec.wrote = true
+	return rec.body.Write(b)
+}
+
+// replay writes a response that is not kept as it was made; a 200 is
+// answered with the validators of http.ServeContent.
+func (rec *recorder) replay(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range rec.header {
+		h[k] = v
+	}
+	if rec.status == http.StatusOK && h.Get("Etag") != "" {
+		mod, _ := http.ParseTime(h.Get("Last-Modified"))
+		http.ServeContent(w, r, "", mod, bytes.NewReader(rec.body.Bytes()))
+		return
+	}
+	w.WriteHeader(rec.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(rec.body.Bytes())
+	}
+}
