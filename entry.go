@@ -153,6 +153,11 @@ type EntryFilter struct {
 	Offset   int
 	// OldestFirst reverses the order.
 	OldestFirst bool
+	// NoText allows the store to leave the texts of the entries it returns
+	// (Body, ExtendedBody, Excerpt, Keywords, BodyHTML, ExtendedHTML) empty:
+	// lists of titles, such as related entries, need none of the kilobytes
+	// each entry's text weighs.
+	NoText bool
 	// Kind keeps entries of one kind. Empty means KindEntry, so that no
 	// listing shows pages unless it asks for them; AnyKind keeps both.
 	Kind EntryKind

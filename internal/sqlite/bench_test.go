@@ -220,11 +220,11 @@ func BenchmarkEntryPage(b *testing.B) {
 			return err
 		}},
 		{"Related", func(e *gazette.Entry) error {
-			_, _, err := db.Entries(ctx, gazette.EntryFilter{PrimaryTopicID: e.Topics[0].ID, To: e.PublishedAt, VisibleAt: now, Limit: 10})
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{PrimaryTopicID: e.Topics[0].ID, To: e.PublishedAt, VisibleAt: now, Limit: 10, NoText: true})
 			return err
 		}},
 		{"Latest", func(*gazette.Entry) error {
-			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 1})
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 1, NoText: true})
 			return err
 		}},
 		{"Home", func(*gazette.Entry) error {

@@ -18,10 +18,19 @@ import (
 // The CROSS JOINs here and in searchFrom and commentSelect keep SQLite from
 // looping over the few authors first, which would sort every entry of the
 // blog, bodies and all, before applying the LIMIT.
-const entrySelect = `SELECT ` + entryColumns + ` FROM entries e CROSS JOIN authors a ON a.id = e.author_id`
+const entrySelect = `SELECT ` + entryColumns + ` FROM entries e CROSS JOIN authors a ON a.id = e.author_id
+	CROSS JOIN entry_texts x ON x.entry_id = e.id`
 
-const entryColumns = `e.id, e.basename, e.path, e.title, e.body, e.extended_body, e.excerpt,
-	e.keywords, e.format, e.body_html, e.extended_html, e.status, e.published_at,
+const entryColumns = `e.id, e.basename, e.path, e.title, x.body, x.extended_body, x.excerpt,
+	x.keywords, e.format, ifnull(x.body_html, x.body), ifnull(x.extended_html, x.extended_body),
+	` + entryMeta
+
+// entryTitleSelect is entrySelect without the texts, for EntryFilter.NoText.
+const entryTitleSelect = `SELECT e.id, e.basename, e.path, e.title, '', '', '', '', e.format, '', '',
+	` + entryMeta + ` FROM entries e CROSS JOIN authors a ON a.id = e.author_id`
+
+// entryMeta is what entryColumns reads after the texts.
+const entryMeta = `e.status, e.published_at,
 	e.author_id, a.slug, a.name, a.email, a.role, a.created_at,
 	e.allow_comments, e.allow_pings, e.comment_count, ifnull(e.import_key, ''),
 	e.created_at, e.updated_at,
@@ -141,10 +150,22 @@ func entryArgs(e *gazette.Entry, topics []int64) []any {
 	if len(topics) > 0 {
 		primary = topics[0]
 	}
-	return []any{e.Basename, e.Path, e.Title, e.Body, e.ExtendedBody, e.Excerpt, e.Keywords,
-		string(e.Format), e.BodyHTML, e.ExtendedHTML, string(e.Status), micros(e.PublishedAt),
+	return []any{e.Basename, e.Path, e.Title, string(e.Format), string(e.Status), micros(e.PublishedAt),
 		e.AuthorID, nullID(primary), e.AllowComments, e.AllowPings, nullString(e.ImportKey),
 		micros(e.UpdatedAt), string(entryKind(e.Kind)), e.Sticky}
+}
+
+// textArgs are the values of an entry's entry_texts row, after its ID; a
+// rendered text equal to its source is stored as NULL (see the schema).
+func textArgs(e *gazette.Entry) []any {
+	rendered := func(html, source string) any {
+		if html == source {
+			return nil
+		}
+		return html
+	}
+	return []any{e.Body, e.ExtendedBody, e.Excerpt, e.Keywords,
+		rendered(e.BodyHTML, e.Body), rendered(e.ExtendedHTML, e.ExtendedBody)}
 }
 
 // checkTopics reports an unknown topic among ids as ErrInvalid. Checking
@@ -192,11 +213,10 @@ func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
 	if err := h.checkTopics(ctx, e, topics); err != nil {
 		return err
 	}
-	res, err := h.exec(ctx, `INSERT INTO entries (basename, path, title, body, extended_body,
-			excerpt, keywords, format, body_html, extended_html, status, published_at, author_id,
-			primary_topic_id, allow_comments, allow_pings, import_key, updated_at, kind, sticky,
-			created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := h.exec(ctx, `INSERT INTO entries (basename, path, title, format, status,
+			published_at, author_id, primary_topic_id, allow_comments, allow_pings, import_key,
+			updated_at, kind, sticky, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(entryArgs(e, topics), micros(e.CreatedAt))...)
 	if err != nil {
 		return h.entryWriteError(ctx, err, e)
@@ -204,6 +224,11 @@ func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
 	id, err := res.LastInsertId()
 	if err != nil {
 		return wrap(err, "create entry %q", e.Title)
+	}
+	if _, err := h.exec(ctx, `INSERT INTO entry_texts (entry_id, body, extended_body, excerpt,
+			keywords, body_html, extended_html) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{id}, textArgs(e)...)...); err != nil {
+		return wrap(err, "create entry %q: texts", e.Title)
 	}
 	if err := h.writeEntryParts(ctx, id, e, topics); err != nil {
 		return err
@@ -222,9 +247,8 @@ func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
 		return err
 	}
 	e.UpdatedAt = h.now()
-	res, err := h.exec(ctx, `UPDATE entries SET basename = ?, path = ?, title = ?, body = ?,
-			extended_body = ?, excerpt = ?, keywords = ?, format = ?, body_html = ?,
-			extended_html = ?, status = ?, published_at = ?, author_id = ?, primary_topic_id = ?,
+	res, err := h.exec(ctx, `UPDATE entries SET basename = ?, path = ?, title = ?, format = ?,
+			status = ?, published_at = ?, author_id = ?, primary_topic_id = ?,
 			allow_comments = ?, allow_pings = ?, import_key = ?, updated_at = ?, kind = ?,
 			sticky = ? WHERE id = ?`, append(entryArgs(e, topics), e.ID)...)
 	if err != nil {
@@ -232,6 +256,11 @@ func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
 	}
 	if affected(res) == 0 {
 		return gazette.Errorf(gazette.ErrNotFound, "entry %d not found", e.ID)
+	}
+	if _, err := h.exec(ctx, `UPDATE entry_texts SET body = ?, extended_body = ?, excerpt = ?,
+			keywords = ?, body_html = ?, extended_html = ? WHERE entry_id = ?`,
+		append(textArgs(e), e.ID)...); err != nil {
+		return wrap(err, "update entry %d: texts", e.ID)
 	}
 	if err := h.flushIndex(ctx); err != nil {
 		return err
@@ -373,7 +402,11 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 		order = " ORDER BY e.published_at, e.id"
 	}
 	limit, offset := window(f.Limit, f.Offset)
-	rows, err := h.query(ctx, entrySelect+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	sel := entrySelect
+	if f.NoText {
+		sel = entryTitleSelect
+	}
+	rows, err := h.query(ctx, sel+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap(err, "list entries")
 	}
@@ -398,7 +431,7 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 
 func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where string, args []any) (int, error) {
 	var n int
-	if f == (gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, Offset: f.Offset, OldestFirst: f.OldestFirst}) && !f.VisibleAt.IsZero() {
+	if f == (gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, Offset: f.Offset, OldestFirst: f.OldestFirst, NoText: f.NoText}) && !f.VisibleAt.IsZero() {
 		// Every page asks how many entries are visible; counting them would
 		// scan them all, so subtract the few published after visibleAt from
 		// the count of published entries the triggers keep.

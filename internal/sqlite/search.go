@@ -90,6 +90,7 @@ func (h *handle) flushIndex(ctx context.Context) error {
 const searchFrom = ` FROM entry_search s
 	CROSS JOIN entries e ON e.id = s.rowid
 	CROSS JOIN authors a ON a.id = e.author_id
+	CROSS JOIN entry_texts x ON x.entry_id = e.id
 	WHERE entry_search MATCH ?1 AND (?2 = 0 OR (e.status = 'published' AND e.published_at <= ?3))`
 
 // Search implements gazette.SearchStore. Matches rank by bm25 with a word in

@@ -149,3 +149,40 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestEntriesNoText: with NoText the texts stay empty and everything else
+// reads as without it.
+func TestEntriesNoText(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, filepath.Join(t.TempDir(), "gazette.db"))
+	defer db.Close()
+	a := &gazette.Author{Name: "Richard", Slug: "richard", Role: gazette.RoleAuthor}
+	if err := db.CreateAuthor(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	e := &gazette.Entry{Title: "T", Path: "/archives/2007/03/t.html", Basename: "t", Body: "b", BodyHTML: "<p>b</p>",
+		ExtendedBody: "x", ExtendedHTML: "x", Excerpt: "e", Format: gazette.FormatConvertBreaks,
+		Status: gazette.StatusPublished, PublishedAt: time.Date(2007, 3, 11, 13, 5, 0, 0, time.UTC), AuthorID: a.ID}
+	if err := db.CreateEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := db.Entries(ctx, gazette.EntryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles, _, err := db.Entries(ctx, gazette.EntryFilter{NoText: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full) != 1 || len(titles) != 1 {
+		t.Fatalf("got %d and %d entries, want 1 and 1", len(full), len(titles))
+	}
+	if full[0].BodyHTML != "<p>b</p>" || full[0].ExtendedHTML != "x" || full[0].Body != "b" {
+		t.Errorf("full entry texts: %q %q %q", full[0].Body, full[0].BodyHTML, full[0].ExtendedHTML)
+	}
+	want := *full[0]
+	want.Body, want.ExtendedBody, want.Excerpt, want.Keywords, want.BodyHTML, want.ExtendedHTML = "", "", "", "", "", ""
+	if !reflect.DeepEqual(*titles[0], want) {
+		t.Errorf("NoText entry:\n got %+v\nwant %+v", *titles[0], want)
+	}
+}

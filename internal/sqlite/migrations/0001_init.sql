@@ -27,13 +27,7 @@ CREATE TABLE entries (
 	basename         TEXT NOT NULL,
 	path             TEXT NOT NULL UNIQUE,
 	title            TEXT NOT NULL DEFAULT '',
-	body             TEXT NOT NULL DEFAULT '',
-	extended_body    TEXT NOT NULL DEFAULT '',
-	excerpt          TEXT NOT NULL DEFAULT '',
-	keywords         TEXT NOT NULL DEFAULT '',
 	format           TEXT NOT NULL,
-	body_html        TEXT NOT NULL DEFAULT '',
-	extended_html    TEXT NOT NULL DEFAULT '',
 	status           TEXT NOT NULL,
 	published_at     INTEGER NOT NULL,
 	author_id        INTEGER NOT NULL REFERENCES authors (id),
@@ -48,6 +42,22 @@ CREATE TABLE entries (
 	updated_at       INTEGER NOT NULL
 );
 CREATE INDEX entries_by_status_time ON entries (status, published_at, id);
+
+-- The texts of an entry live apart from the rest of it, so that the rows that
+-- listings, counts, neighbours and the comment-count triggers read and write
+-- stay a few dozen bytes long instead of carrying kilobytes of text through
+-- overflow pages. body_html and extended_html are NULL when the rendered text
+-- is the source itself (HTML entries, most imported ones), so it is not
+-- stored twice.
+CREATE TABLE entry_texts (
+	entry_id      INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+	body          TEXT NOT NULL DEFAULT '',
+	extended_body TEXT NOT NULL DEFAULT '',
+	excerpt       TEXT NOT NULL DEFAULT '',
+	keywords      TEXT NOT NULL DEFAULT '',
+	body_html     TEXT,
+	extended_html TEXT
+);
 CREATE INDEX entries_by_author ON entries (author_id, status, published_at, id);
 CREATE INDEX entries_by_primary_topic ON entries (primary_topic_id, status, published_at, id);
 
