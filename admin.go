@@ -123,3 +123,11 @@ type RevisionStore interface {
 	// DeleteTrashed removes an item from the trash.
 	DeleteTrashed(ctx context.Context, id int64) error
 }
+
+// CommentEditStore lets a moderator correct a comment: a typo, a broken
+// link, a name to hide.
+type CommentEditStore interface {
+	// UpdateCommentText replaces the name, email, URL and body of the stored
+	// comment c.ID; an unknown comment is ErrNotFound.
+	UpdateCommentText(ctx context.Context, c *Comment) error
+}

@@ -27,9 +27,11 @@ commands:
   comments approve|spam|delete ID…                    moderate comments (approve and spam teach the spam filter)
   backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
   restore FILE                                          replace the blog's database with a backup (server stopped)
+  user    add --name N --email E --role admin|editor|author --password-stdin | list
+                                                        add an author (password from stdin), or list them
   help                                                  this text
 
-not built yet: export, build, user (see README.md).
+not built yet: export, build (see README.md).
 `
 
 func main() {
@@ -85,7 +87,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "comments":
 		return e.comments(ctx, rest)
-	case "export", "build", "user":
+	case "user":
+		return e.user(ctx, rest)
+	case "export", "build":
 		return fmt.Errorf("%s is not built yet (see README.md, \"Command line\")", cmd)
 	}
 	return fmt.Errorf("unknown command %q (run gazette help)", cmd)

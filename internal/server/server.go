@@ -41,6 +41,8 @@ type Config struct {
 	// Publisher takes readers' comments; nil shows no comment form.
 	Publisher *publish.Publisher
 }
+	// Admin, when set, mounts the authors' area at /admin/.
+	Admin *AdminConfig
 
 // New returns the root handler.
 func New(cfg Config) (http.Handler, error) {
@@ -77,13 +79,18 @@ func New(cfg Config) (http.Handler, error) {
 	// sends on another site's behalf, for every form and API at once.
 	csrf := http.NewCrossOriginProtection()
 	if cfg.Linkback != nil {
+	if cfg.Admin != nil {
+		if err := mountAdmin(mux, cfg, public, themes); err != nil {
+			return nil, err
+		}
+	}
 		mountLinkbacks(mux, csrf, cfg)
 	}
 	return web.Chain(mux,
 		web.AccessLog(cfg.Logger),
 		web.Recover(cfg.Logger),
 		web.SecurityHeaders,
-		web.LimitBody(MaxRequestBody),
+		limitBody,
 		csrf.Handler,
 	), nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gazette-blog/gazette"
 )
@@ -43,6 +44,26 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 	}
 	add(r.URL.EscapedPath())
 	add(r.URL.Path)
+	// Movable Type published an entry under variants of its address, by
+	// its settings; they are derived here rather than stored for each
+	// entry, so they work for every entry, imported or not.
+	alternates := mtVariants(r.URL.Path)
+	for _, p := range alternates {
+		add(p)
+	}
+	for _, p := range alternates {
+		e, err := s.store.EntryByPath(r.Context(), p)
+		if errors.Is(err, gazette.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("looking up the entry at %s: %w", p, err)
+		}
+		if e.VisibleAt(s.now()) && e.Path != r.URL.Path {
+			http.Redirect(w, r, e.Path, http.StatusMovedPermanently)
+			return true, nil
+		}
+	}
 	for _, path := range candidates {
 		rd, err := s.store.Redirect(r.Context(), path)
 		if errors.Is(err, gazette.ErrNotFound) {
@@ -72,4 +93,33 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// mtVariants returns the addresses that an old Movable Type address under
+// /archives/ may stand for: NAME.php for NAME.html (MT could publish either
+// extension), and the basename with dashes for underscores or the other way
+// round (MT's two word separators). It returns nothing for other addresses.
+func mtVariants(path string) []string {
+	if !strings.HasPrefix(path, "/archives/") {
+		return nil
+	}
+	base, ok := strings.CutSuffix(path, ".php")
+	if !ok {
+		if base, ok = strings.CutSuffix(path, ".html"); !ok {
+			return nil
+		}
+	}
+	dir, name := base[:strings.LastIndexByte(base, '/')+1], base[strings.LastIndexByte(base, '/')+1:]
+	var out []string
+	if strings.HasSuffix(path, ".php") {
+		out = append(out, dir+name+".html")
+	}
+	swapped := strings.ReplaceAll(name, "_", "-")
+	if swapped == name {
+		swapped = strings.ReplaceAll(name, "-", "_")
+	}
+	if swapped != name {
+		out = append(out, dir+swapped+".html")
+	}
+	return out
 }

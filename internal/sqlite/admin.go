@@ -367,3 +367,21 @@ func (db *DB) AddTrashed(ctx context.Context, t *gazette.Trashed) error {
 func (db *DB) DeleteTrashed(ctx context.Context, id int64) error {
 	return db.write(ctx, func(h *handle) error { return h.DeleteTrashed(ctx, id) })
 }
+
+// UpdateCommentText implements gazette.CommentEditStore.
+func (h *handle) UpdateCommentText(ctx context.Context, c *gazette.Comment) error {
+	res, err := h.exec(ctx, `UPDATE comments SET name = ?, email = ?, url = ?, body = ? WHERE id = ?`,
+		c.Name, c.Email, c.URL, c.Body, c.ID)
+	if err != nil {
+		return wrap(err, "update comment %d", c.ID)
+	}
+	if affected(res) == 0 {
+		return gazette.Errorf(gazette.ErrNotFound, "there is no comment %d", c.ID)
+	}
+	return nil
+}
+
+// UpdateCommentText implements gazette.CommentEditStore.
+func (db *DB) UpdateCommentText(ctx context.Context, c *gazette.Comment) error {
+	return db.write(ctx, func(h *handle) error { return h.UpdateCommentText(ctx, c) })
+}

@@ -156,3 +156,18 @@ func testRevisions(t *testing.T, open func(t *testing.T) *fixture) {
 	_, err = rs.TrashedEntry(f.ctx, tr.ID)
 	wantKind(t, "TrashedEntry after DeleteTrashed", err, gazette.ErrNotFound)
 }
+
+func testCommentEdit(t *testing.T, open func(t *testing.T) *fixture) {
+	f := open(t)
+	ce := capability[gazette.CommentEditStore](t, f.s)
+	e := f.mustEntry(0)
+	c := f.mustComment(e, base, gazette.CommentApproved)
+	c.Name, c.Email, c.URL, c.Body = "Ann B.", "ann@example.org", "https://ann.example/", "Fixed typo."
+	must(t, "UpdateCommentText", ce.UpdateCommentText(f.ctx, c))
+	got, err := f.s.Comment(f.ctx, c.ID)
+	must(t, "Comment", err)
+	if got.Name != c.Name || got.Email != c.Email || got.URL != c.URL || got.Body != c.Body || got.Status != gazette.CommentApproved {
+		t.Errorf("after UpdateCommentText: %+v, want the new text and the old status", got)
+	}
+	wantKind(t, "UpdateCommentText of an unknown comment", ce.UpdateCommentText(f.ctx, &gazette.Comment{ID: 99999}), gazette.ErrNotFound)
+}

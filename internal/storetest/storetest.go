@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"LoginFailures", testLoginFailures},
 		{"Media", testMedia},
 		{"Revisions", testRevisions},
+		{"CommentEdit", testCommentEdit},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

@@ -278,39 +278,16 @@ func (r *Reader) parse(raw *rawEntry) (*importer.Item, error) {
 			it.OldPaths = append(it.OldPaths, p)
 		}
 	}
+	// The .php and dash-or-underscore variants of these addresses that MT
+	// could publish are not listed: the site derives them from any
+	// /archives/ address (see site.mtVariants).
 	it.OldPaths = append(it.OldPaths, fmt.Sprintf("/archives/%06d.html", r.entries))
-	it.OldPaths = append(it.OldPaths, fmt.Sprintf("/archives/%06d.php", r.entries))
 	if m.basename != "" && m.hasDate {
-		it.OldPaths = append(it.OldPaths, variantPaths(e.PublishedAt.In(r.loc), m.basename)...)
+		// The entry's MT permalink, which the importer skips when it is
+		// also the new one (a free basename kept as it was).
+		it.OldPaths = append(it.OldPaths, gazette.EntryPath(e.PublishedAt, r.loc, m.basename))
 	}
 	return it, nil
-}
-
-// variantPaths returns the other addresses Movable Type published an entry
-// at, depending on its settings: the .php extension instead of .html, and
-// the basename with dashes instead of underscores (or the other way round).
-// The importer skips the one that is the entry's new permalink.
-func variantPaths(t time.Time, basename string) []string {
-	names := []string{basename}
-	if swapped := swapSeparators(basename); swapped != basename {
-		names = append(names, swapped)
-	}
-	var paths []string
-	for _, n := range names {
-		for _, ext := range []string{".html", ".php"} {
-			paths = append(paths, fmt.Sprintf("/archives/%04d/%02d/%s%s", t.Year(), int(t.Month()), n, ext))
-		}
-	}
-	return paths
-}
-
-// swapSeparators turns underscores into dashes, or dashes into underscores
-// when there are none.
-func swapSeparators(s string) string {
-	if strings.Contains(s, "_") {
-		return strings.ReplaceAll(s, "_", "-")
-	}
-	return strings.ReplaceAll(s, "-", "_")
 }
 
 // parseMeta reads the metadata block into e and m.
