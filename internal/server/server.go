@@ -13,6 +13,7 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/linkback"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/site"
@@ -40,9 +41,12 @@ type Config struct {
 	Linkback *linkback.Receiver
 	// Publisher takes readers' comments; nil shows no comment form.
 	Publisher *publish.Publisher
-}
 	// Admin, when set, mounts the authors' area at /admin/.
 	Admin *AdminConfig
+	// Cache keeps the public site's rendered pages; nil renders each
+	// request.
+	Cache *pagecache.Cache
+}
 
 // New returns the root handler.
 func New(cfg Config) (http.Handler, error) {
@@ -71,19 +75,20 @@ func New(cfg Config) (http.Handler, error) {
 		Logger:    cfg.Logger,
 		Now:       cfg.Now,
 		Publisher: cfg.Publisher,
+		Cache:     cfg.Cache,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/", public)
-
-	// Cross-origin protection rejects state-changing requests that a browser
-	// sends on another site's behalf, for every form and API at once.
-	csrf := http.NewCrossOriginProtection()
-	if cfg.Linkback != nil {
 	if cfg.Admin != nil {
 		if err := mountAdmin(mux, cfg, public, themes); err != nil {
 			return nil, err
 		}
 	}
+
+	// Cross-origin protection rejects state-changing requests that a browser
+	// sends on another site's behalf, for every form and API at once.
+	csrf := http.NewCrossOriginProtection()
+	if cfg.Linkback != nil {
 		mountLinkbacks(mux, csrf, cfg)
 	}
 	return web.Chain(mux,
