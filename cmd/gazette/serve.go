@@ -16,6 +16,7 @@ import (
 	"github.com/gazette-blog/gazette/internal/importer/movabletype"
 	"github.com/gazette-blog/gazette/internal/mail"
 	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/server"
@@ -31,6 +32,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	var lb linkbackOptions
 	fs.BoolVar(&lb.allowPrivate, "allow-private", false, "let outbound requests (webmentions, pingbacks) reach private and loopback addresses; for tests and intranets")
 	fs.DurationVar(&lb.pingInterval, "ping-interval", 5*time.Second, "how often to send queued webmentions")
+	var ao adminOptions
+	fs.DurationVar(&ao.scheduleInterval, "schedule-interval", 20*time.Second, "how often to publish the scheduled entries whose time has come")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +63,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer mailer.Close()
 	publisher := publish.New(markdown.New(), sanitizer)
 	publisher.SetMailer(mailer)
+	// An admin's write may show on any page: drop them all, on every instance.
+	changed := func(ctx context.Context) { publisher.Changed(ctx, pagecache.Settings) }
+	adminCfg, waitAdmin, err := e.startAdmin(bgCtx, store, publisher, ao, changed, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { stopBackground(); waitAdmin() }()
+	adminCfg.Changed = changed
 	handler, err := server.New(server.Config{
 		Store:     store,
 		Sanitizer: sanitizer,
@@ -67,6 +78,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		ThemeDir:  *themeDir,
 		Linkback:  receiver,
 		Publisher: publisher,
+		Admin:     adminCfg,
 	})
 	if err != nil {
 		return err
@@ -85,6 +97,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(e.stdout, "gazette: serving http://%s/ (data in %s; Ctrl-C to stop)\n", ln.Addr(), e.dataDir)
+	if err := e.printSetupLink(ctx, store, adminCfg, "http://"+ln.Addr().String()); err != nil {
+		return fmt.Errorf("serve: setup link: %w", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
