@@ -36,7 +36,8 @@ func (a *Admin) login(w http.ResponseWriter, r *http.Request, q *request) error 
 		if rerr != nil {
 			return rerr
 		}
-		web.WriteHTML(w, http.StatusForbidden, body)
+		// 401, not 403: the page asks for credentials again.
+		web.WriteHTML(w, http.StatusUnauthorized, body)
 		return nil
 	}
 	if _, err := a.auth.StartSession(q.ctx, w, author, auth.Secure(r, q.settings.BaseURL)); err != nil {

@@ -63,4 +63,3 @@ func limitBody(next http.Handler) http.Handler {
 		small.ServeHTTP(w, r)
 	})
 }
-
