@@ -15,9 +15,11 @@ import (
 
 const usage = `gazette: a blog publishing engine
 
-usage: gazette [--data DIR] COMMAND [flags]
+usage: gazette [--data DIR] [--db URL] COMMAND [flags]
 
   DIR is where the blog lives: $GAZETTE_DATA, else ./gazette-data.
+  URL, or $GAZETTE_DB, puts the blog in PostgreSQL (postgres://user:password@host/db)
+  instead of DIR/gazette.db (SQLite).
 
 commands:
   serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   serve the blog
@@ -25,10 +27,10 @@ commands:
   redirects list | add OLD NEW                        list the old addresses that redirect, or add one
   comments list [--status pending|approved|spam|trash]  one comment a line: ID, status, entry, author, first words
   comments approve|spam|delete ID…                    moderate comments (approve and spam teach the spam filter)
-  backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
-  restore FILE                                          replace the blog's database with a backup (server stopped)
   user    add --name N --email E --role admin|editor|author --password-stdin | list
                                                         add an author (password from stdin), or list them
+  backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
+  restore FILE                                          replace the blog's database with a backup (server stopped)
   help                                                  this text
 
 not built yet: export, build (see README.md).
@@ -62,10 +64,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs.StringVar(&e.dataDir, "data", envOr("GAZETTE_DATA", "gazette-data"), "data directory")
+	fs.StringVar(&e.dbURL, "db", os.Getenv("GAZETTE_DB"), "database URL (postgres://…); default: SQLite in the data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	e.dbURL = os.Getenv("GAZETTE_DB")
 	if fs.NArg() == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")

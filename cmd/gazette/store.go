@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/postgres"
 	"github.com/gazette-blog/gazette/internal/sqlite"
 )
 
@@ -15,8 +16,13 @@ import (
 // else the SQLite file in the data directory, created on first use.
 func (e *env) openStore(ctx context.Context) (gazette.Store, error) {
 	switch {
-	case strings.HasPrefix(e.dbURL, "postgres://"), strings.HasPrefix(e.dbURL, "postgresql://"):
-		return nil, fmt.Errorf("--db %s: PostgreSQL is not built yet; leave --db unset to use SQLite in %s", redactURL(e.dbURL), e.dataDir)
+	case isPostgres(e.dbURL):
+		// The store's errors show the URL with its password hidden.
+		db, err := postgres.Open(ctx, e.dbURL)
+		if err != nil {
+			return nil, fmt.Errorf("--db: %w", err)
+		}
+		return db, nil
 	case e.dbURL != "":
 		return nil, fmt.Errorf("--db %s: unknown database URL (want postgres://…)", redactURL(e.dbURL))
 	}
@@ -24,6 +30,11 @@ func (e *env) openStore(ctx context.Context) (gazette.Store, error) {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	return sqlite.Open(ctx, e.sqlitePath())
+}
+
+// isPostgres reports whether a --db URL names a PostgreSQL database.
+func isPostgres(dbURL string) bool {
+	return strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://")
 }
 
 func (e *env) sqlitePath() string { return filepath.Join(e.dataDir, "gazette.db") }

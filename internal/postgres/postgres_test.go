@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/postgres"
@@ -52,5 +53,38 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNotify sends notifications from one store and hears them on another,
+// as two instances on one database do.
+func TestNotify(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := open(t, url), open(t, url)
+	defer a.Close()
+	defer b.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	heard := make(chan string, 100)
+	done := make(chan struct{})
+	go func() {
+		b.Listen(ctx, "gazette_test", func(p string) { heard <- p }, func() { heard <- "resync" })
+		close(done)
+	}()
+	// LISTEN takes effect a moment after Listen starts: send until heard.
+	for i := 0; ; i++ {
+		must(t, a.Notify(ctx, "gazette_test", "entry:1"))
+		select {
+		case p := <-heard:
+			if p != "entry:1" {
+				t.Fatalf("heard %q, want entry:1", p)
+			}
+			cancel()
+			<-done
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		if i == 100 {
+			t.Fatal("no notification heard")
+		}
 	}
 }

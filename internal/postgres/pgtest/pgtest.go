@@ -68,3 +68,7 @@ func URL(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// URLIfSet returns $GAZETTE_TEST_POSTGRES, the URL of the test server
+// itself, or "" when it is unset, for tests that do more without it.
+func URLIfSet() string { return os.Getenv(Env) }
