@@ -10,6 +10,7 @@ import (
 	"github.com/gazette-blog/gazette/internal/fetch"
 	"github.com/gazette-blog/gazette/internal/jobs"
 	"github.com/gazette-blog/gazette/internal/linkback"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 )
 
 // version names this build in the User-Agent of outbound requests.
@@ -22,6 +23,8 @@ type linkbackOptions struct {
 	allowPrivate bool
 	// pingInterval is how often the queue of outbound webmentions is read.
 	pingInterval time.Duration
+	// inv hears the mentions received, for the page cache; nil for none.
+	inv pagecache.Invalidator
 }
 
 // startLinkbacks starts receiving and sending mentions in the background,
@@ -40,6 +43,9 @@ func startLinkbacks(ctx context.Context, store gazette.Store, opts linkbackOptio
 	var wg sync.WaitGroup
 	var recv *linkback.Receiver
 	if ls, ok := store.(linkback.Store); ok {
+		if opts.inv != nil {
+			ls = mentionInvalidator{Store: ls, inv: opts.inv}
+		}
 		recv = linkback.New(linkback.Config{Store: ls, Fetch: client, Logger: logger})
 		wg.Go(func() { recv.Run(ctx) })
 	} else {

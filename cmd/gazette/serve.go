@@ -29,6 +29,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL (postgres://…); default: SQLite in the data directory")
 	withDemo := fs.Bool("demo", false, "fill an empty blog with a demo blog")
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets")
+	cacheMB := fs.Int("cache-mb", pagecache.DefaultMaxBytes>>20, "megabytes of rendered pages (and their compressed copies) kept in memory")
 	var lb linkbackOptions
 	fs.BoolVar(&lb.allowPrivate, "allow-private", false, "let outbound requests (webmentions, pingbacks) reach private and loopback addresses; for tests and intranets")
 	fs.DurationVar(&lb.pingInterval, "ping-interval", 5*time.Second, "how often to send queued webmentions")
@@ -40,6 +41,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	if *cacheMB < 1 {
+		return fmt.Errorf("serve: --cache-mb %d: the page cache needs at least 1 megabyte", *cacheMB)
+	}
+	cache := pagecache.New(pagecache.Config{MaxBytes: int64(*cacheMB) << 20})
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 
 	store, err := e.openStore(ctx)
@@ -54,6 +59,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 	}
 	bgCtx, stopBackground := context.WithCancel(ctx)
+	// On PostgreSQL, writes here drop the pages of every instance.
+	inv := shareInvalidations(bgCtx, store, cache, logger)
+	lb.inv = inv
 	receiver, waitBackground := startLinkbacks(bgCtx, store, lb, logger)
 	defer waitBackground()
 	defer stopBackground()
@@ -63,6 +71,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer mailer.Close()
 	publisher := publish.New(markdown.New(), sanitizer)
 	publisher.SetMailer(mailer)
+	publisher.SetInvalidator(inv)
 	// An admin's write may show on any page: drop them all, on every instance.
 	changed := func(ctx context.Context) { publisher.Changed(ctx, pagecache.Settings) }
 	adminCfg, waitAdmin, err := e.startAdmin(bgCtx, store, publisher, ao, changed, logger)
@@ -78,6 +87,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		ThemeDir:  *themeDir,
 		Linkback:  receiver,
 		Publisher: publisher,
+		Cache:     cache,
 		Admin:     adminCfg,
 	})
 	if err != nil {

@@ -43,8 +43,9 @@ const pageOverhead = 512
 
 // Cache is a page cache. It is safe for concurrent use.
 type Cache struct {
-	max int64
-	now func() time.Time
+	max      int64
+	now      func() time.Time
+	onRender func(path string)
 
 	mu    sync.Mutex
 	pages map[string]*page
@@ -66,11 +67,14 @@ type Config struct {
 	MaxBytes int64
 	// Now is the clock for expiry; nil means time.Now.
 	Now func() time.Time
+	// OnRender, when set, is called with the path of each page about to be
+	// rendered, for metrics and for tests that count renders.
+	OnRender func(path string)
 }
 
 // New returns an empty cache.
 func New(cfg Config) *Cache {
-	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
+	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, onRender: cfg.OnRender, pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
 	if c.max <= 0 {
 		c.max = DefaultMaxBytes
 	}
@@ -235,6 +239,9 @@ func (c *Cache) render(w http.ResponseWriter, r *http.Request, next http.Handler
 	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	c.renders.Add(1)
+	if c.onRender != nil {
+		c.onRender(r.URL.Path)
+	}
 	next.ServeHTTP(rec, plain)
 
 	keys := deps.Keys()

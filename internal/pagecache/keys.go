@@ -14,10 +14,17 @@ import (
 const (
 	// Settings is shown by every page: the blog's title, theme, time zone.
 	Settings = "settings"
-	// Listing is the set and order of the visible entries, shown by every
-	// page (the latest-entry banner), by every list and by an entry's
-	// neighbours. A write that adds, removes or moves an entry changes it.
+	// Listing is the set and order of all the visible entries, shown by the
+	// home pages, the blog's feeds, the sitemap and the counts by month. A
+	// write that adds, removes or moves an entry changes it; the narrower
+	// lists have keys of their own (MonthListing, TopicListing…).
 	Listing = "listing"
+	// Latest is which entry is the newest, shown by every themed page (the
+	// latest-entry banner).
+	Latest = "latest"
+	// Months is the set of months that have entries (a month's page links
+	// to the months before and after it).
+	Months = "months"
 	// Topics is the list of topics with their counts (the topics index, the
 	// sidebar).
 	Topics = "topics"
@@ -29,12 +36,43 @@ const (
 // author): every page that shows any of them depends on it.
 func Entry(id int64) string { return "e:" + strconv.FormatInt(id, 10) }
 
-// Comments is the key of the approved comments (and the comment form) of
-// an entry.
+// EntryLink is the key of an entry's title and address alone, for the
+// pages that link to it without showing it (neighbours, related entries,
+// the latest-entry banner, comment lists). A write that changes them names
+// it beside Entry.
+func EntryLink(id int64) string { return "l:" + strconv.FormatInt(id, 10) }
+
+// Comments is the key of the approved comments of an entry (and their
+// count in lists).
 func Comments(entryID int64) string { return "c:" + strconv.FormatInt(entryID, 10) }
+
+// Form is the key of an entry's comment form, whose token a comment spends.
+func Form(entryID int64) string { return "f:" + strconv.FormatInt(entryID, 10) }
 
 // Mentions is the key of the approved mentions of an entry.
 func Mentions(entryID int64) string { return "m:" + strconv.FormatInt(entryID, 10) }
+
+// Place is the key of an entry's neighbours, whose links its page shows.
+// A write that adds, removes or moves an entry names it for the entries
+// beside it, before and after.
+func Place(id int64) string { return "p:" + strconv.FormatInt(id, 10) }
+
+// MonthListing is the key of the visible entries of a month, in the blog's
+// time zone.
+func MonthListing(year int, month time.Month) string {
+	return "lm:" + strconv.Itoa(year) + "-" + strconv.Itoa(int(month))
+}
+
+// TagListing is the key of the visible entries with a tag, by its slug.
+func TagListing(slug string) string { return "lg:" + slug }
+
+// TopicListing is the key of the set and order of the visible entries
+// filed under a topic, for the pages that list them and nothing else that
+// Listing covers (the topic's feeds).
+func TopicListing(id int64) string { return "lt:" + strconv.FormatInt(id, 10) }
+
+// AuthorListing is TopicListing for an author's entries.
+func AuthorListing(id int64) string { return "la:" + strconv.FormatInt(id, 10) }
 
 // Topic is the key of a topic's name, slug and description.
 func Topic(id int64) string { return "t:" + strconv.FormatInt(id, 10) }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/mail"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/spam"
 )
 
@@ -87,7 +88,10 @@ func (p *Publisher) SubmitComment(ctx context.Context, store gazette.Store, s ga
 	}
 	if !sub.replay {
 		// Its form's token is spent, and an approved comment shows.
-		p.commentChanged(ctx, sub.c.EntryID)
+		p.Changed(ctx, pagecache.Form(sub.c.EntryID))
+		if sub.c.Status == gazette.CommentApproved {
+			p.commentChanged(ctx, sub.c.EntryID)
+		}
 		p.notify(s, sub.entry, sub.c)
 	}
 	return sub.c, nil
@@ -386,13 +390,13 @@ func (p *Publisher) ModerateComment(ctx context.Context, store gazette.Store, id
 	if !status.Valid() {
 		return gazette.Errorf(gazette.ErrInvalid, "comment %d: unknown status %q", id, status)
 	}
-	var entryID int64
+	var c *gazette.Comment
 	err := store.Atomic(ctx, func(t gazette.Tx) error {
-		c, err := t.Comment(ctx, id)
+		var err error
+		c, err = t.Comment(ctx, id)
 		if err != nil {
 			return err
 		}
-		entryID = c.EntryID
 		if err := t.SetCommentStatus(ctx, id, status); err != nil {
 			return err
 		}
@@ -408,7 +412,9 @@ func (p *Publisher) ModerateComment(ctx context.Context, store gazette.Store, id
 	if err != nil {
 		return err
 	}
-	p.commentChanged(ctx, entryID)
+	if c.Status == gazette.CommentApproved || status == gazette.CommentApproved {
+		p.commentChanged(ctx, c.EntryID)
+	}
 	return nil
 }
 
@@ -421,7 +427,9 @@ func (p *Publisher) DeleteComment(ctx context.Context, store gazette.Store, id i
 	if err := store.DeleteComment(ctx, id); err != nil {
 		return err
 	}
-	p.commentChanged(ctx, c.EntryID)
+	if c.Status == gazette.CommentApproved {
+		p.commentChanged(ctx, c.EntryID)
+	}
 	return nil
 }
 

@@ -2,7 +2,9 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/pagecache"
@@ -16,6 +18,11 @@ import (
 // after the commit.
 func (p *Publisher) SetInvalidator(inv pagecache.Invalidator) { p.inv = inv }
 
+// SetClock makes the Publisher read the time from now instead of the
+// system clock, for tests of pages at a fixed time. It is set once, before
+// any use.
+func (p *Publisher) SetClock(now func() time.Time) { p.now = now }
+
 // Changed tells the Publisher's invalidator that keys changed, for the
 // writes that do not pass through it (settings, topics and authors saved
 // by the admin, mentions received by linkback).
@@ -23,38 +30,131 @@ func (p *Publisher) Changed(ctx context.Context, keys ...string) {
 	pagecache.Note(ctx, p.inv, keys...)
 }
 
-// entryChanged names the keys of a write of an entry, from what it was
-// (nil for a new entry) to what it is (nil once deleted).
-func (p *Publisher) entryChanged(ctx context.Context, id int64, old, e *gazette.Entry) {
-	keys := []string{pagecache.Entry(id)}
-	if movesListing(old, e) {
-		keys = append(keys, pagecache.Listing)
+// place is where a visible entry sits among the others: what a write that
+// moves it changes besides its own pages.
+type place struct {
+	latest     bool
+	prev, next int64
+}
+
+// placeOf reads where e sits now; the zero place for nil, a draft, or an
+// entry not visible yet. It reads nothing without an invalidator.
+func (p *Publisher) placeOf(ctx context.Context, tx gazette.Tx, e *gazette.Entry) (place, error) {
+	now := p.now()
+	if p.inv == nil || e == nil || !e.VisibleAt(now) {
+		return place{}, nil
 	}
-	if e == nil {
-		keys = append(keys, pagecache.Comments(id), pagecache.Mentions(id), pagecache.LatestComments)
+	var pl place
+	prev, next, err := tx.AdjacentEntries(ctx, e, now)
+	if err != nil {
+		return pl, fmt.Errorf("publish: neighbours of entry %d: %w", e.ID, err)
+	}
+	if prev != nil {
+		pl.prev = prev.ID
+	}
+	if next != nil {
+		pl.next = next.ID
+	}
+	pl.latest = next == nil && e.Kind != gazette.KindPage
+	return pl, nil
+}
+
+// entryChanged names the keys of a write of an entry, from what it was
+// (nil for a new entry) to what it is (nil once deleted), where it sat
+// before the write (was) and sits after it.
+func (p *Publisher) entryChanged(ctx context.Context, tx gazette.Tx, loc *time.Location, old, e *gazette.Entry, was place) error {
+	if p.inv == nil {
+		return nil
+	}
+	id := old
+	if id == nil {
+		id = e
+	}
+	keys := []string{pagecache.Entry(id.ID)}
+	if old == nil || e == nil || old.Title != e.Title || old.Path != e.Path {
+		keys = append(keys, pagecache.EntryLink(id.ID))
+	}
+	if e == nil && old.CommentCount > 0 {
+		keys = append(keys, pagecache.Comments(id.ID), pagecache.LatestComments)
+	}
+	reorders, refiles := moves(old, e)
+	if reorders {
+		is, err := p.placeOf(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, pagecache.Listing, pagecache.Place(id.ID))
+		for _, pl := range []place{was, is} {
+			if pl.latest {
+				keys = append(keys, pagecache.Latest)
+			}
+			keys = append(keys, pagecache.Place(pl.prev), pagecache.Place(pl.next))
+		}
+	}
+	if reorders || refiles {
+		keys = append(keys, pagecache.Topics) // the counts
+		for _, x := range []*gazette.Entry{old, e} {
+			if x == nil || x.Status != gazette.StatusPublished {
+				continue
+			}
+			more, err := listingKeys(ctx, tx, loc, x, reorders)
+			if err != nil {
+				return err
+			}
+			keys = append(keys, more...)
+		}
 	}
 	p.Changed(ctx, keys...)
+	return nil
 }
 
-// movesListing reports whether a write from old to e changes which entries
-// are visible, or their order or place in any list: their status, time,
-// address, kind, author, topics or tags. Edits of the text alone change
-// the entry's own key only.
-func movesListing(old, e *gazette.Entry) bool {
+// listingKeys names the lists x is in: its author's, its topics' and its
+// tags', and when it moved in time, its month's (and the list of months,
+// when x is the first or last entry of its month).
+func listingKeys(ctx context.Context, tx gazette.Tx, loc *time.Location, x *gazette.Entry, reorders bool) ([]string, error) {
+	keys := []string{pagecache.AuthorListing(x.AuthorID)}
+	if reorders {
+		t := x.PublishedAt.In(loc)
+		from := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		keys = append(keys, pagecache.MonthListing(t.Year(), t.Month()))
+		_, n, err := tx.Entries(ctx, gazette.EntryFilter{Status: gazette.StatusPublished, From: from, To: from.AddDate(0, 1, 0), Limit: 1})
+		if err != nil {
+			return nil, fmt.Errorf("publish: entries of %s: %w", from.Format("2006-01"), err)
+		}
+		if n <= 1 {
+			keys = append(keys, pagecache.Months)
+		}
+	}
+	for _, tp := range x.Topics {
+		keys = append(keys, pagecache.TopicListing(tp.ID))
+	}
+	for _, tag := range x.Tags {
+		keys = append(keys, pagecache.TagListing(gazette.TagSlug(tag)))
+	}
+	return keys, nil
+}
+
+// moves reports whether a write from old to e changes which entries are
+// visible or their order (status, time, kind, stickiness: reorders), or
+// the lists of author, topic and tag that e is in (refiles). Edits of the
+// text, title or address change the entry's own keys only.
+func moves(old, e *gazette.Entry) (reorders, refiles bool) {
 	public := func(x *gazette.Entry) bool { return x != nil && x.Status == gazette.StatusPublished }
 	if !public(old) && !public(e) {
-		return false
+		return false, false
 	}
 	if old == nil || e == nil || old.Status != e.Status {
-		return true
+		return true, true
 	}
-	return !old.PublishedAt.Equal(e.PublishedAt) || old.Path != e.Path || old.Kind != e.Kind ||
-		old.Sticky != e.Sticky || old.AuthorID != e.AuthorID ||
+	reorders = !old.PublishedAt.Equal(e.PublishedAt) || old.Kind != e.Kind || old.Sticky != e.Sticky
+	refiles = old.AuthorID != e.AuthorID ||
 		!slices.EqualFunc(old.Topics, e.Topics, func(a, b gazette.Topic) bool { return a.ID == b.ID }) ||
 		!slices.Equal(old.Tags, e.Tags)
+	return reorders, refiles
 }
 
-// commentChanged names the keys of a write of a comment on entry.
+// commentChanged names the keys of a write of a comment on entry that
+// changes which comments readers see.
 func (p *Publisher) commentChanged(ctx context.Context, entryID int64) {
 	p.Changed(ctx, pagecache.Comments(entryID), pagecache.LatestComments)
 }

@@ -39,10 +39,22 @@ func (p *Publisher) DeleteEntry(ctx context.Context, tx gazette.Tx, id int64) er
 	if err != nil {
 		return fmt.Errorf("publish: delete entry %d: %w", id, err)
 	}
+	was, err := p.placeOf(ctx, tx, e)
+	if err != nil {
+		return err
+	}
 	if err := tx.DeleteEntry(ctx, id); err != nil {
 		return fmt.Errorf("publish: delete entry %d: %w", id, err)
 	}
-	p.entryChanged(ctx, id, e, nil)
+	if p.inv != nil {
+		st, err := tx.Settings(ctx)
+		if err != nil {
+			return fmt.Errorf("publish: delete entry %d: %w", id, err)
+		}
+		if err := p.entryChanged(ctx, tx, st.Location(), e, nil, was); err != nil {
+			return err
+		}
+	}
 	if g, ok := tx.(gazette.GoneStore); ok && e.Status == gazette.StatusPublished {
 		if err := g.MarkGone(ctx, e.Path, p.now().UTC()); err != nil {
 			return fmt.Errorf("publish: delete entry %d: %w", id, err)

@@ -105,7 +105,9 @@ func (p *Publisher) create(ctx context.Context, tx gazette.Tx, s gazette.Setting
 	if err := tx.CreateEntry(ctx, e); err != nil {
 		return fmt.Errorf("publish: create entry %q: %w", e.Title, err)
 	}
-	p.entryChanged(ctx, e.ID, nil, e)
+	if err := p.entryChanged(ctx, tx, s.Location(), nil, e, place{}); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -116,6 +118,10 @@ func (p *Publisher) UpdateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 	old, err := tx.Entry(ctx, e.ID)
 	if err != nil {
 		return fmt.Errorf("publish: update entry %d: %w", e.ID, err)
+	}
+	was, err := p.placeOf(ctx, tx, old)
+	if err != nil {
+		return err
 	}
 	author, err := p.author(ctx, tx, e)
 	if err != nil {
@@ -133,7 +139,9 @@ func (p *Publisher) UpdateEntry(ctx context.Context, tx gazette.Tx, s gazette.Se
 	if err := tx.UpdateEntry(ctx, e); err != nil {
 		return fmt.Errorf("publish: update entry %d: %w", e.ID, err)
 	}
-	p.entryChanged(ctx, e.ID, old, e)
+	if err := p.entryChanged(ctx, tx, s.Location(), old, e, was); err != nil {
+		return err
+	}
 	if old.Path != "" && old.Path != e.Path {
 		if err := tx.AddRedirect(ctx, gazette.Redirect{Path: old.Path, EntryID: e.ID}); err != nil {
 			return fmt.Errorf("publish: update entry %d: redirect old path: %w", e.ID, err)

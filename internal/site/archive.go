@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -22,6 +23,7 @@ func (s *Site) month(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.MonthListing(year, month), pagecache.Months)
 	from := time.Date(year, month, 1, 0, 0, 0, 0, q.loc)
 	entries, _, err := s.store.Entries(q.ctx, gazette.EntryFilter{VisibleAt: q.now, From: from, To: from.AddDate(0, 1, 0)})
 	if err != nil {
@@ -70,6 +72,7 @@ func (s *Site) months(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.Listing) // the counts
 	months, err := s.store.Months(q.ctx, q.now, q.loc)
 	if err != nil {
 		return fmt.Errorf("reading months: %w", err)

@@ -27,7 +27,7 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pagecache.Depend(q.ctx, pagecache.Author(a.ID))
+	pagecache.Depend(q.ctx, pagecache.Author(a.ID), pagecache.AuthorListing(a.ID))
 	link := authorLink(a)
 	q.addFeeds(q.settings.Title+": entries by "+a.Name, link.URL)
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{AuthorID: a.ID}, n, archivePageSize,

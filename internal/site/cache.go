@@ -13,37 +13,45 @@ import (
 // (see internal/pagecache), while it is rendered. Outside a cached render
 // the calls do nothing.
 
-// pageDeps records what every page depends on: the settings, the set of
-// visible entries (the latest-entry banner, every list, the neighbours),
-// and the moments the page changes by itself: when the next entry that is
-// published but dated in the future appears, and the new year of the
-// footer.
+// pageDeps records what every themed page depends on: the settings, which
+// entry is the latest (the banner), and the new year of the footer.
 func (s *Site) pageDeps(ctx context.Context, now time.Time, loc *time.Location) error {
 	if !pagecache.Recording(ctx) {
 		return nil
 	}
-	pagecache.Depend(ctx, pagecache.Settings, pagecache.Listing)
-	next, _, err := s.store.Entries(ctx, gazette.EntryFilter{
-		Status: gazette.StatusPublished, From: now, OldestFirst: true, Limit: 1, Kind: gazette.AnyKind,
-	})
+	pagecache.Depend(ctx, pagecache.Settings)
+	local := now.In(loc)
+	pagecache.ExpireAt(ctx, time.Date(local.Year()+1, 1, 1, 0, 0, 0, 0, loc))
+	return s.listDeps(ctx, now, pagecache.Latest, gazette.EntryFilter{})
+}
+
+// listDeps records that the page shows the visible entries that scope
+// selects, under key: it changes when a write names key, and by itself
+// when the next of those entries that is published but dated in the future
+// appears.
+func (s *Site) listDeps(ctx context.Context, now time.Time, key string, scope gazette.EntryFilter) error {
+	if !pagecache.Recording(ctx) {
+		return nil
+	}
+	pagecache.Depend(ctx, key)
+	scope.Status, scope.From, scope.OldestFirst, scope.Limit, scope.Kind = gazette.StatusPublished, now, true, 1, gazette.AnyKind
+	next, _, err := s.store.Entries(ctx, scope)
 	if err != nil {
 		return fmt.Errorf("reading the next scheduled entry: %w", err)
 	}
 	if len(next) > 0 {
 		pagecache.ExpireAt(ctx, next[0].PublishedAt)
 	}
-	local := now.In(loc)
-	pagecache.ExpireAt(ctx, time.Date(local.Year()+1, 1, 1, 0, 0, 0, 0, loc))
 	return nil
 }
 
 // dependOnEntry records that the page shows e's own fields: its title,
-// path, author and topics.
+// path, text, author and topics.
 func dependOnEntry(ctx context.Context, e *gazette.Entry) {
 	if !pagecache.Recording(ctx) {
 		return
 	}
-	pagecache.Depend(ctx, pagecache.Entry(e.ID), pagecache.Author(e.AuthorID))
+	pagecache.Depend(ctx, pagecache.Entry(e.ID), pagecache.EntryLink(e.ID), pagecache.Author(e.AuthorID))
 	for _, t := range e.Topics {
 		pagecache.Depend(ctx, pagecache.Topic(t.ID))
 	}
@@ -58,6 +66,7 @@ func dependOnComments(ctx context.Context, e *gazette.Entry, form bool, st gazet
 	if !form {
 		return
 	}
+	pagecache.Depend(ctx, pagecache.Form(e.ID))
 	if days := st.CommentsCloseAfterDays; days > 0 {
 		if closes := e.PublishedAt.AddDate(0, 0, days); closes.After(now) {
 			pagecache.ExpireAt(ctx, closes)

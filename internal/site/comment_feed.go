@@ -32,9 +32,7 @@ func (s *Site) commentFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("reading settings: %w", err)
 	}
-	if err := s.pageDeps(r.Context(), s.now(), st.Location()); err != nil {
-		return err
-	}
+	pagecache.Depend(r.Context(), pagecache.Settings)
 	pagecache.Depend(r.Context(), pagecache.LatestComments)
 	comments, _, err := s.store.Comments(r.Context(), gazette.CommentFilter{
 		Status: gazette.CommentApproved, VisibleAt: s.now(), NewestFirst: true, Limit: feedLength,
@@ -61,11 +59,8 @@ func (s *Site) entryCommentFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("reading settings: %w", err)
 	}
-	if err := s.pageDeps(r.Context(), s.now(), st.Location()); err != nil {
-		return err
-	}
-	dependOnEntry(r.Context(), e)
-	pagecache.Depend(r.Context(), pagecache.Comments(e.ID))
+	pagecache.Depend(r.Context(), pagecache.Settings)
+	pagecache.Depend(r.Context(), pagecache.EntryLink(e.ID), pagecache.Comments(e.ID))
 	comments, _, err := s.store.Comments(r.Context(), gazette.CommentFilter{
 		EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: entryCommentsInFeed,
 	})
@@ -90,7 +85,7 @@ func (s *Site) writeCommentFeed(w http.ResponseWriter, r *http.Request, st gazet
 	}
 	var modified time.Time
 	for _, c := range comments {
-		pagecache.Depend(r.Context(), pagecache.Entry(c.EntryID)) // its title
+		pagecache.Depend(r.Context(), pagecache.EntryLink(c.EntryID))
 		f.Items = append(f.Items, fb.Comment(c, s.san.Comment(c.Body)))
 		if c.CreatedAt.After(modified) {
 			modified = c.CreatedAt

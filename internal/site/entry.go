@@ -52,6 +52,7 @@ func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *
 		p.Trackback = q.advertise(w, e)
 	}
 
+	pagecache.Depend(q.ctx, pagecache.Place(e.ID))
 	prev, next, err := s.store.AdjacentEntries(q.ctx, e, q.now)
 	if err != nil {
 		return nil, fmt.Errorf("reading the neighbours of entry %d: %w", e.ID, err)
@@ -87,6 +88,7 @@ func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *
 		if err != nil {
 			return nil, fmt.Errorf("reading the entries related to entry %d: %w", e.ID, err)
 		}
+		pagecache.Depend(q.ctx, pagecache.TopicListing(primary.ID))
 		link := topicLink(&primary)
 		p.RelatedTopic = &link
 		for _, re := range related {

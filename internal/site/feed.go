@@ -61,10 +61,8 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 			Language: "en",
 		}
 		filter := gazette.EntryFilter{VisibleAt: s.now(), Limit: feedLength}
-		if err := s.pageDeps(ctx, filter.VisibleAt, st.Location()); err != nil {
-			return err
-		}
 		dir := "/"
+		listing, within := pagecache.Listing, gazette.EntryFilter{}
 		switch scope {
 		case topicFeed:
 			t, err := s.store.TopicBySlug(ctx, r.PathValue("slug"))
@@ -75,6 +73,8 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 				return fmt.Errorf("reading topic %q: %w", r.PathValue("slug"), err)
 			}
 			filter.TopicID = t.ID
+			listing = pagecache.TopicListing(t.ID)
+			within.TopicID = t.ID
 			pagecache.Depend(ctx, pagecache.Topic(t.ID))
 			dir = topicURL(t.Slug)
 			f.Title = st.Title + ": " + t.Name
@@ -90,9 +90,15 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 				return fmt.Errorf("reading author %q: %w", r.PathValue("slug"), err)
 			}
 			filter.AuthorID = a.ID
+			listing = pagecache.AuthorListing(a.ID)
+			within.AuthorID = a.ID
 			pagecache.Depend(ctx, pagecache.Author(a.ID))
 			dir = authorLink(a).URL
 			f.Title = st.Title + ": entries by " + a.Name
+		}
+		pagecache.Depend(ctx, pagecache.Settings)
+		if err := s.listDeps(ctx, filter.VisibleAt, listing, within); err != nil {
+			return err
 		}
 		f.AlternateURL = fb.URL(dir)
 		f.FeedURL = fb.URL(dir + format.file)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -29,6 +30,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.Listing)
 	size := q.settings.EntriesPerPage
 	if size < 1 {
 		size = gazette.DefaultSettings().EntriesPerPage

@@ -212,7 +212,7 @@ func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
 }
 
 func (s *Site) fillSidebar(q *request, latest []*gazette.Entry) error {
-	pagecache.Depend(q.ctx, pagecache.Topics)
+	pagecache.Depend(q.ctx, pagecache.Topics, pagecache.Listing) // the counts
 	sb := &theme.Sidebar{}
 	for _, e := range latest {
 		sb.Recent = append(sb.Recent, theme.Link{Title: e.Title, URL: e.Path})
@@ -237,7 +237,7 @@ func (s *Site) fillSidebar(q *request, latest []*gazette.Entry) error {
 // counts from its last edit, or from its publication when that is later, as
 // it is when a scheduled entry appears.
 func (q *request) seeEntry(e *gazette.Entry) {
-	dependOnEntry(q.ctx, e)
+	pagecache.Depend(q.ctx, pagecache.EntryLink(e.ID))
 	q.seeTime(e.UpdatedAt)
 	q.seeTime(e.PublishedAt)
 }

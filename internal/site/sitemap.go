@@ -73,11 +73,12 @@ func (s *Site) sitemapURLs(r *http.Request) (*feed.Blog, []feed.URL, error) {
 		return nil, nil, fmt.Errorf("sitemap: %w", err)
 	}
 	now := s.now()
-	if err := s.pageDeps(ctx, now, loc); err != nil {
+	pagecache.Depend(ctx, pagecache.Settings)
+	if err := s.listDeps(ctx, now, pagecache.Listing, gazette.EntryFilter{}); err != nil {
 		return nil, nil, err
 	}
 	pagecache.Depend(ctx, pagecache.Topics)
-	entries, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: now})
+	entries, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: now, NoText: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading entries: %w", err)
 	}
@@ -88,7 +89,8 @@ func (s *Site) sitemapURLs(r *http.Request) (*feed.Blog, []feed.URL, error) {
 	var home time.Time
 	entryURLs := make([]feed.URL, 0, len(entries))
 	for _, e := range entries {
-		dependOnEntry(ctx, e) // its address and time; its author's and topics' slugs
+		// Its address and time (an edit is a new lastmod), its author's slug.
+		pagecache.Depend(ctx, pagecache.Entry(e.ID), pagecache.EntryLink(e.ID), pagecache.Author(e.AuthorID))
 		mod := e.PublishedAt
 		if e.UpdatedAt.After(mod) && !e.UpdatedAt.After(now) {
 			mod = e.UpdatedAt

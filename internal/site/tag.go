@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/theme"
 )
 
@@ -20,6 +21,7 @@ func (s *Site) tag(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pagecache.Depend(q.ctx, pagecache.TagListing(slug))
 	link := theme.Link{URL: "/tags/" + slug + "/"}
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{Tag: slug}, n, archivePageSize,
 		func(n int) string { return pagedURL(link.URL, n) })

@@ -29,7 +29,7 @@ func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pagecache.Depend(q.ctx, pagecache.Topic(t.ID))
+	pagecache.Depend(q.ctx, pagecache.Topic(t.ID), pagecache.TopicListing(t.ID))
 	link := topicLink(t)
 	q.addFeeds(q.settings.Title+": "+t.Name, link.URL)
 	entries, pg, err := s.listPage(r, q, gazette.EntryFilter{TopicID: t.ID}, n, archivePageSize,
@@ -60,7 +60,7 @@ func (s *Site) topics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pagecache.Depend(q.ctx, pagecache.Topics)
+	pagecache.Depend(q.ctx, pagecache.Topics, pagecache.Listing) // the counts
 	topics, err := s.store.Topics(q.ctx, q.now)
 	if err != nil {
 		return fmt.Errorf("reading topics: %w", err)

@@ -23,6 +23,7 @@ const (
 // entryView returns e as pages show it, its dates in the blog's zone.
 func (q *request) entryView(e *gazette.Entry) theme.Entry {
 	q.seeEntry(e)
+	dependOnEntry(q.ctx, e)
 	pagecache.Depend(q.ctx, pagecache.Comments(e.ID)) // its count
 	t := e.PublishedAt.In(q.loc)
 	v := theme.Entry{
@@ -60,7 +61,7 @@ func (q *request) entryViews(es []*gazette.Entry, summaries bool) []theme.Entry 
 // safe by the sanitizer.
 func (s *Site) commentView(q *request, c *gazette.Comment, entryTitle, entryURL string) theme.Comment {
 	q.seeTime(c.CreatedAt)
-	pagecache.Depend(q.ctx, pagecache.Entry(c.EntryID)) // its title and address
+	pagecache.Depend(q.ctx, pagecache.EntryLink(c.EntryID))
 	t := c.CreatedAt.In(q.loc)
 	return theme.Comment{
 		ID:         c.ID,
