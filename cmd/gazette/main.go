@@ -29,6 +29,7 @@ commands:
   comments approve|spam|delete ID…                    moderate comments (approve and spam teach the spam filter)
   user    add --name N --email E --role admin|editor|author --password-stdin | list
                                                         add an author (password from stdin), or list them
+  copy    --to postgres://…                             copy the SQLite blog into an empty PostgreSQL database
   backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
   restore FILE                                          replace the blog's database with a backup (server stopped)
   help                                                  this text
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "comments":
 		return e.comments(ctx, rest)
+	case "copy":
+		return e.copyBlog(ctx, rest)
 	case "user":
 		return e.user(ctx, rest)
 	case "export", "build":
