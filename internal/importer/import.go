@@ -109,6 +109,11 @@ func Import(ctx context.Context, store gazette.Store, pub *publish.Publisher, r 
 		return sum, fmt.Errorf("import: settings: %w", err)
 	}
 	err = store.Atomic(ctx, func(tx gazette.Tx) error {
+		if b, ok := tx.(bulkLoader); ok {
+			if err := b.BeginBulkLoad(ctx); err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+		}
 		im := &importer{
 			tx: tx, pub: pub, settings: settings, opts: opts, sum: &sum,
 			authors: map[string]*gazette.Author{}, topics: map[string]int64{},
@@ -121,6 +126,13 @@ func Import(ctx context.Context, store gazette.Store, pub *publish.Publisher, r 
 		return Summary{}, err
 	}
 	return sum, nil
+}
+
+// bulkLoader is implemented by the transactions of stores that can do some
+// of the upkeep of thousands of writes once, at the end of the transaction,
+// rather than row by row (the sqlite store's comment counts).
+type bulkLoader interface {
+	BeginBulkLoad(ctx context.Context) error
 }
 
 // importer holds the state of one import: the transaction and caches of the

@@ -197,6 +197,9 @@ func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) (err err
 	if err := fn(h); err != nil {
 		return err
 	}
+	if err := h.endBulk(ctx); err != nil {
+		return err
+	}
 	if err := h.flushIndex(ctx); err != nil {
 		return err
 	}

@@ -294,7 +294,7 @@ func (h *handle) writeEntryParts(ctx context.Context, id int64, e *gazette.Entry
 			return wrap(err, "entry %q: tag %q", e.Title, tag)
 		}
 	}
-	return h.index(ctx, id, e.Title, gazette.PlainText(e.BodyHTML+" "+e.ExtendedHTML))
+	return h.index(ctx, id, e.Title, e.BodyHTML+" "+e.ExtendedHTML)
 }
 
 // entryWriteError turns a failed write of e into the error its user can act

@@ -23,9 +23,13 @@ type handle struct {
 	// thousands of inserts binds each query to it once.
 	txStmts map[string]*sql.Stmt
 	now     func() time.Time
-	// pending holds entries' texts not yet in the search index; see index.
+	// pending holds entries' texts not yet in the search index, and
+	// batches those being prepared for it; see index.
 	pending      []searchDoc
 	pendingBytes int
+	batches      []*indexBatch
+	// bulk is set by BeginBulkLoad.
+	bulk *bulk
 }
 
 // stmtCache keeps each query prepared for the life of the DB: preparing costs

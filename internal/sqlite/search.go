@@ -53,35 +53,86 @@ type searchDoc struct {
 	Body  string `json:"b"`
 }
 
-// index queues an entry's text for the search index. A transaction writes
-// the queue in batches: each statement a transaction runs after a write to
-// an FTS5 table makes FTS5 flush what it holds in memory, so indexing one
-// entry at a time between other writes would flush at every entry.
+// indexBatch is a batch of texts for the search index, turned into plain
+// text and JSON on a goroutine of its own while the transaction writes on.
+type indexBatch struct {
+	n    int
+	done chan struct{} // closed when docs or err is set
+	docs []byte        // the batch as a JSON array of searchDoc
+	err  error
+}
+
+// Batches of the search index: each statement a transaction runs after a
+// write to an FTS5 table makes FTS5 flush what it holds in memory, so
+// indexing one entry at a time between other writes would flush at every
+// entry.
+const (
+	indexBatchDocs  = 256
+	indexBatchBytes = 4 << 20
+)
+
+// index queues an entry's text for the search index; body is its rendered
+// HTML. A full batch is prepared on another goroutine and written once the
+// next one is full, or when the transaction next reads or changes the index
+// (flushIndex), so that the writer does not wait for it.
 func (h *handle) index(ctx context.Context, id int64, title, body string) error {
 	h.pending = append(h.pending, searchDoc{ID: id, Title: title, Body: body})
 	h.pendingBytes += len(title) + len(body)
-	if len(h.pending) >= 256 || h.pendingBytes >= 4<<20 {
-		return h.flushIndex(ctx)
+	if len(h.pending) < indexBatchDocs && h.pendingBytes < indexBatchBytes {
+		return nil
+	}
+	h.batches = append(h.batches, prepareBatch(h.pending))
+	h.pending, h.pendingBytes = nil, 0
+	for len(h.batches) > 1 {
+		if err := h.writeBatch(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// flushIndex writes the queued texts to the search index in one statement.
-// Whatever reads or changes the index in the transaction flushes first.
-func (h *handle) flushIndex(ctx context.Context) error {
-	if len(h.pending) == 0 {
-		return nil
-	}
-	docs, err := json.Marshal(h.pending)
-	if err != nil {
-		return wrap(err, "index %d entries", len(h.pending))
+// prepareBatch starts turning docs, whose bodies are HTML, into a batch for
+// the index; docs belongs to the batch from then on.
+func prepareBatch(docs []searchDoc) *indexBatch {
+	b := &indexBatch{n: len(docs), done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		for i := range docs {
+			docs[i].Body = gazette.PlainText(docs[i].Body)
+		}
+		b.docs, b.err = json.Marshal(docs)
+	}()
+	return b
+}
+
+// writeBatch writes the oldest batch queued to the index in one statement.
+func (h *handle) writeBatch(ctx context.Context) error {
+	b := h.batches[0]
+	h.batches[0] = nil
+	h.batches = h.batches[1:]
+	<-b.done
+	if b.err != nil {
+		return wrap(b.err, "index %d entries", b.n)
 	}
 	if _, err := h.exec(ctx, `INSERT INTO entry_search (rowid, title, body)
-		SELECT value ->> 'id', value ->> 't', value ->> 'b' FROM json_each(?)`, string(docs)); err != nil {
-		return wrap(err, "index %d entries", len(h.pending))
+		SELECT value ->> 'id', value ->> 't', value ->> 'b' FROM json_each(?)`, string(b.docs)); err != nil {
+		return wrap(err, "index %d entries", b.n)
 	}
-	clear(h.pending)
-	h.pending, h.pendingBytes = h.pending[:0], 0
+	return nil
+}
+
+// flushIndex writes every text queued to the search index. Whatever reads or
+// changes the index in the transaction flushes first.
+func (h *handle) flushIndex(ctx context.Context) error {
+	if len(h.pending) > 0 {
+		h.batches = append(h.batches, prepareBatch(h.pending))
+		h.pending, h.pendingBytes = nil, 0
+	}
+	for len(h.batches) > 0 {
+		if err := h.writeBatch(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

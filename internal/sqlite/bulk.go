@@ -1,0 +1,75 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// bulk is the state of a transaction told by BeginBulkLoad that many
+// comments follow.
+type bulk struct {
+	// trigger is the SQL of the comment-count trigger dropped for the
+	// transaction, created again by endBulk.
+	trigger string
+	// lastComment is the largest comment ID before the load: the entries of
+	// the comments above it are counted again at the end.
+	lastComment int64
+}
+
+// BeginBulkLoad tells the transaction that thousands of entries and comments
+// follow, as in an import. It trades the per-comment upkeep of entries'
+// comment counts for one count, at the end of the transaction, of the
+// approved comments of every entry that received comments; until then, the
+// comment counts that reads inside the transaction see may be short. The
+// schema and every count are as before once the transaction commits, and a
+// rollback undoes it all.
+//
+// It is an optional capability of the sqlite store's gazette.Tx, found by a
+// type assertion; stores without it keep their counts row by row.
+func (h *handle) BeginBulkLoad(ctx context.Context) error {
+	if h.tx == nil || h.bulk != nil {
+		return nil
+	}
+	var b bulk
+	// The trigger is copied from the schema rather than written here, so
+	// that the one the migrations made is the one that comes back.
+	err := h.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema
+		WHERE type = 'trigger' AND name = 'comments_count_insert'`).Scan(&b.trigger)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // nothing to defer
+	}
+	if err != nil {
+		return wrap(err, "begin bulk load")
+	}
+	if err := h.tx.QueryRowContext(ctx, `SELECT ifnull(max(id), 0) FROM comments`).Scan(&b.lastComment); err != nil {
+		return wrap(err, "begin bulk load")
+	}
+	// Without the trigger an insert of a comment changes one row, so SQLite
+	// opens no statement journal for it and leaves the search index's
+	// pending terms in memory.
+	if _, err := h.tx.ExecContext(ctx, `DROP TRIGGER comments_count_insert`); err != nil {
+		return wrap(err, "begin bulk load")
+	}
+	h.bulk = &b
+	return nil
+}
+
+// endBulk counts the approved comments of the entries that received
+// comments since BeginBulkLoad and puts the comment-count trigger back.
+func (h *handle) endBulk(ctx context.Context) error {
+	b := h.bulk
+	if b == nil {
+		return nil
+	}
+	h.bulk = nil
+	if _, err := h.tx.ExecContext(ctx, `UPDATE entries SET comment_count = (SELECT count(*)
+			FROM comments c WHERE c.entry_id = entries.id AND c.status = 'approved')
+		WHERE id IN (SELECT entry_id FROM comments WHERE id > ?)`, b.lastComment); err != nil {
+		return wrap(err, "end bulk load: count comments")
+	}
+	if _, err := h.tx.ExecContext(ctx, b.trigger); err != nil {
+		return wrap(err, "end bulk load: restore the comment-count trigger")
+	}
+	return nil
+}
