@@ -114,11 +114,16 @@ func Import(ctx context.Context, store gazette.Store, pub *publish.Publisher, r 
 				return fmt.Errorf("import: %w", err)
 			}
 		}
+		some, _, err := tx.Entries(ctx, gazette.EntryFilter{Kind: gazette.AnyKind, Limit: 1, NoText: true})
+		if err != nil {
+			return fmt.Errorf("import: look for entries: %w", err)
+		}
 		im := &importer{
 			tx: tx, pub: pub, settings: settings, opts: opts, sum: &sum,
 			authors: map[string]*gazette.Author{}, topics: map[string]int64{},
 			authorSlugs: map[string]bool{}, topicSlugs: map[string]bool{},
 			tags: map[string]bool{}, ignored: map[string]bool{},
+			empty: len(some) == 0, keys: map[string]int64{},
 		}
 		return im.run(ctx, r)
 	})
@@ -148,9 +153,11 @@ type importer struct {
 	topics      map[string]int64           // IDs by name
 	authorSlugs map[string]bool            // slugs taken by authors created here
 	topicSlugs  map[string]bool
-	tags        map[string]bool // tags met so far
-	last        *gazette.Entry  // the entry written last
-	ignored     map[string]bool // kinds of item skipped so far
+	tags        map[string]bool  // tags met so far
+	last        *gazette.Entry   // the entry written last
+	ignored     map[string]bool  // kinds of item skipped so far
+	empty       bool             // the blog had no entries when the import began
+	keys        map[string]int64 // IDs of the entries imported here, by ImportKey
 }
 
 // readResult carries one item, or the error that ended the reading, from the
@@ -245,11 +252,11 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 		return im.attach(ctx, it)
 	}
 	e := &it.Entry
-	existing, err := im.tx.EntryByImportKey(ctx, e.ImportKey)
+	existing, err := im.imported(ctx, e.ImportKey)
 	switch {
 	case err == nil:
 		im.sum.Skipped++
-		return im.replies(ctx, existing.ID, it, true)
+		return im.replies(ctx, existing, it, true)
 	case !errors.Is(err, gazette.ErrNotFound):
 		return fmt.Errorf("import: line %d: look up entry: %w", it.Line, err)
 	}
@@ -273,6 +280,9 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 		return fmt.Errorf("import: line %d: %w", it.Line, err)
 	}
 	im.last = e
+	if e.ImportKey != "" {
+		im.keys[e.ImportKey] = e.ID
+	}
 	im.sum.Entries++
 	if e.Kind == gazette.KindPage {
 		im.sum.Pages++
@@ -288,6 +298,24 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 	// A new entry has no comments yet, so only duplicates within the item
 	// need checking.
 	return im.replies(ctx, e.ID, it, false)
+}
+
+// imported returns the ID of the entry imported before under key, or a
+// gazette.ErrNotFound error. Into a blog that had no entries when the import
+// began, only the entries of this import can have been, and they are
+// remembered, which spares a query for each entry of the export.
+func (im *importer) imported(ctx context.Context, key string) (int64, error) {
+	if id, ok := im.keys[key]; ok {
+		return id, nil
+	}
+	if im.empty {
+		return 0, gazette.Errorf(gazette.ErrNotFound, "entry with import key %q not found", key)
+	}
+	e, err := im.tx.EntryByImportKey(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	return e.ID, nil
 }
 
 // attach adds the comments and mentions of a NO ENTRY item to the entry

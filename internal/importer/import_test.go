@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -343,5 +344,60 @@ func BenchmarkImportCorpus(b *testing.B) {
 		b.ReportMetric(float64(sum.Entries), "entries")
 		b.ReportMetric(float64(sum.Comments), "comments")
 		b.StartTimer()
+	}
+}
+
+// TestImportRepeatedEntry checks that an entry the export holds twice is
+// imported once, with the comments of both copies, whether the blog was
+// empty or not.
+func TestImportRepeatedEntry(t *testing.T) {
+	const entry = `AUTHOR: Ann
+TITLE: Twice
+BASENAME: twice
+STATUS: Publish
+CONVERT BREAKS: 0
+DATE: 01/02/2006 03:04:05 PM
+-----
+BODY:
+<p>Said twice.</p>
+-----
+COMMENT:
+AUTHOR: %s
+DATE: 01/02/2006 04:04:05 PM
+Hello.
+-----
+--------
+`
+	src := fmt.Sprintf(entry, "Bob") + fmt.Sprintf(entry, "Carol")
+	for _, c := range []struct {
+		name  string
+		first string // imported before src, "" for none
+	}{
+		{"empty blog", ""},
+		{"blog with entries", fmt.Sprintf(strings.NewReplacer("Twice", "Other", "twice", "other").Replace(entry), "Dan")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			store := openStore(t)
+			if c.first != "" {
+				if _, err := importString(t, store, "first.txt", c.first); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum, err := importString(t, store, "twice.txt", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Entries != 1 || sum.Skipped != 1 || sum.Comments != 2 {
+				t.Errorf("summary: %d entries, %d skipped, %d comments; want 1, 1, 2", sum.Entries, sum.Skipped, sum.Comments)
+			}
+			e, err := store.EntryByPath(ctx, "/archives/2006/01/twice.html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.CommentCount != 2 {
+				t.Errorf("CommentCount %d, want 2", e.CommentCount)
+			}
+		})
 	}
 }
