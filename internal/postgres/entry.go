@@ -69,6 +69,18 @@ func (h *handle) EntryByPath(ctx context.Context, path string) (*gazette.Entry, 
 	return h.entryWhere(ctx, fmt.Sprintf("entry at %q", path), "e.path = $1", path)
 }
 
+// EntryIDByPath returns the ID of the entry at path, or ErrNotFound, reading
+// nothing else of it: the publish package asks it for every permalink it
+// gives, and an import gives thousands.
+func (h *handle) EntryIDByPath(ctx context.Context, path string) (int64, error) {
+	var id int64
+	err := h.q.QueryRow(ctx, `SELECT id FROM entries WHERE path = $1`, path).Scan(&id)
+	if err != nil {
+		return 0, notFound(err, fmt.Sprintf("entry at %q", path))
+	}
+	return id, nil
+}
+
 // EntryByImportKey implements gazette.EntryStore.
 func (h *handle) EntryByImportKey(ctx context.Context, key string) (*gazette.Entry, error) {
 	return h.entryWhere(ctx, fmt.Sprintf("entry with import key %q", key), "e.import_key = $1", key)

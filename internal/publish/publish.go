@@ -238,8 +238,8 @@ func (p *Publisher) place(ctx context.Context, tx gazette.Tx, s gazette.Settings
 			}
 			path = gazette.PagePath(b)
 		}
-		other, err := tx.EntryByPath(ctx, path)
-		if errors.Is(err, gazette.ErrNotFound) || err == nil && other.ID == e.ID && e.ID != 0 {
+		owner, err := pathOwner(ctx, tx, path)
+		if errors.Is(err, gazette.ErrNotFound) || err == nil && owner == e.ID && e.ID != 0 {
 			e.Basename, e.Path = b, path
 			return nil
 		}
@@ -247,6 +247,24 @@ func (p *Publisher) place(ctx context.Context, tx gazette.Tx, s gazette.Settings
 			return fmt.Errorf("publish: look up path %s: %w", path, err)
 		}
 	}
+}
+
+// pathIDer is the optional capability of a store to tell which entry holds a
+// path without reading that entry, which place asks for every entry written.
+type pathIDer interface {
+	EntryIDByPath(ctx context.Context, path string) (int64, error)
+}
+
+// pathOwner returns the ID of the entry at path, or ErrNotFound.
+func pathOwner(ctx context.Context, tx gazette.Tx, path string) (int64, error) {
+	if p, ok := tx.(pathIDer); ok {
+		return p.EntryIDByPath(ctx, path)
+	}
+	other, err := tx.EntryByPath(ctx, path)
+	if err != nil {
+		return 0, err
+	}
+	return other.ID, nil
 }
 
 // reservedPageName holds the first path segments of the site's own pages, which

@@ -111,6 +111,18 @@ func (h *handle) EntryByPath(ctx context.Context, path string) (*gazette.Entry, 
 	return h.entryWhere(ctx, fmt.Sprintf("entry at %q", path), "e.path = ?", path)
 }
 
+// EntryIDByPath returns the ID of the entry at path, or ErrNotFound, reading
+// nothing else of it: the publish package asks it for every permalink it
+// gives, and an import gives thousands.
+func (h *handle) EntryIDByPath(ctx context.Context, path string) (int64, error) {
+	var id int64
+	err := h.queryRow(ctx, `SELECT id FROM entries WHERE path = ?`, []any{path}, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, gazette.Errorf(gazette.ErrNotFound, "entry at %q not found", path)
+	}
+	return id, wrap(err, "look up path %q", path)
+}
+
 // EntryByImportKey implements gazette.EntryStore.
 func (h *handle) EntryByImportKey(ctx context.Context, key string) (*gazette.Entry, error) {
 	return h.entryWhere(ctx, fmt.Sprintf("entry with import key %q", key), "e.import_key = ?", key)

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Media", testMedia},
 		{"Revisions", testRevisions},
 		{"CommentEdit", testCommentEdit},
+		{"EntryIDByPath", testEntryIDByPath},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
