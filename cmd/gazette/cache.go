@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"os"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/linkback"
@@ -33,12 +37,68 @@ func (m mentionInvalidator) UpdateMention(ctx context.Context, mn *gazette.Menti
 }
 
 // DeleteMention knows the mention by its ID alone, not its entry, so it
-// drops every page that shows the entries (the rare case of a source that
-// no longer links).
+// drops every page that shows mentions (the rare case of a source that no
+// longer links).
 func (m mentionInvalidator) DeleteMention(ctx context.Context, id int64) error {
 	if err := m.Store.DeleteMention(ctx, id); err != nil {
 		return err
 	}
-	m.inv.Invalidate(ctx, pagecache.Listing)
+	m.inv.Invalidate(ctx, pagecache.AnyMentions)
 	return nil
+}
+
+// walWatcher tells the page cache of the writes to a SQLite database that
+// this process did not name to it: those of another process (gazette
+// comments, import, restore) or of a writer that names no keys. Every
+// commit appends to the database's write-ahead log, so a change of the
+// log's size, time or file is a write; a stat costs far less than a query.
+// A write by another process in the instant between one of this process's
+// commits and its invalidation is taken as this process's own.
+type walWatcher struct {
+	path string
+	mu   sync.Mutex
+	last walState
+}
+
+type walState struct {
+	size  int64
+	mtime time.Time
+	ino   uint64
+	ok    bool
+}
+
+func newWALWatcher(dbPath string) *walWatcher {
+	w := &walWatcher{path: dbPath + "-wal"}
+	w.last = w.state()
+	return w
+}
+
+func (w *walWatcher) state() walState {
+	fi, err := os.Stat(w.path)
+	if err != nil {
+		return walState{}
+	}
+	st := walState{size: fi.Size(), mtime: fi.ModTime(), ok: true}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.ino = sys.Ino
+	}
+	return st
+}
+
+// Changed implements pagecache.Watcher.
+func (w *walWatcher) Changed() bool {
+	now := w.state()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	changed := now != w.last
+	w.last = now
+	return changed
+}
+
+// Seen implements pagecache.Watcher.
+func (w *walWatcher) Seen() {
+	now := w.state()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.last = now
 }

@@ -44,7 +44,6 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if *cacheMB < 1 {
 		return fmt.Errorf("serve: --cache-mb %d: the page cache needs at least 1 megabyte", *cacheMB)
 	}
-	cache := pagecache.New(pagecache.Config{MaxBytes: int64(*cacheMB) << 20})
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 
 	store, err := e.openStore(ctx)
@@ -58,6 +57,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	cacheCfg := pagecache.Config{MaxBytes: int64(*cacheMB) << 20}
+	if e.dbURL == "" {
+		// Other processes write the same SQLite file (gazette comments,
+		// import): their writes drop the cached pages.
+		cacheCfg.Watch = newWALWatcher(e.sqlitePath())
+	}
+	cache := pagecache.New(cacheCfg)
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	// On PostgreSQL, writes here drop the pages of every instance.
 	inv := shareInvalidations(bgCtx, store, cache, logger)

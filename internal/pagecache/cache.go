@@ -46,6 +46,7 @@ type Cache struct {
 	max      int64
 	now      func() time.Time
 	onRender func(path string)
+	watch    Watcher
 
 	mu    sync.Mutex
 	pages map[string]*page
@@ -67,6 +68,10 @@ type Config struct {
 	MaxBytes int64
 	// Now is the clock for expiry; nil means time.Now.
 	Now func() time.Time
+	// Watch, when set, tells of writes to the store that no Invalidate
+	// named (another process's, or a writer that names no keys): they drop
+	// every page.
+	Watch Watcher
 	// OnRender, when set, is called with the path of each page about to be
 	// rendered, for metrics and for tests that count renders.
 	OnRender func(path string)
@@ -74,7 +79,7 @@ type Config struct {
 
 // New returns an empty cache.
 func New(cfg Config) *Cache {
-	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, onRender: cfg.OnRender, pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
+	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, onRender: cfg.OnRender, watch: cfg.Watch, pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
 	if c.max <= 0 {
 		c.max = DefaultMaxBytes
 	}
@@ -129,8 +134,20 @@ func (c *Cache) Stats() Stats {
 	return Stats{Pages: len(c.pages), Bytes: c.size, Renders: c.renders.Load(), Hits: c.hits.Load()}
 }
 
+// Watcher tells whether a store has been written since it last looked,
+// whoever wrote it.
+type Watcher interface {
+	// Changed reports whether the store changed since the last call to
+	// Changed or Seen.
+	Changed() bool
+	// Seen takes the store as it is now as known: the writes so far have
+	// been named to Invalidate.
+	Seen()
+}
+
 // Invalidate drops every page that depends on any of keys. It implements
-// Invalidator.
+// Invalidator. The caller's write has committed, so the store as it is now
+// is known to the cache.
 func (c *Cache) Invalidate(_ context.Context, keys ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -139,6 +156,9 @@ func (c *Cache) Invalidate(_ context.Context, keys ...string) {
 		for p := range c.deps[k] {
 			c.remove(p)
 		}
+	}
+	if c.watch != nil {
+		c.watch.Seen()
 	}
 }
 
@@ -178,6 +198,9 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 		if !cacheable(r) {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if c.watch != nil && c.watch.Changed() {
+			c.Clear()
 		}
 		var buf [256]byte
 		key := append(append(buf[:0], r.Host...), r.URL.Path...)

@@ -28,6 +28,9 @@ const (
 	// Topics is the list of topics with their counts (the topics index, the
 	// sidebar).
 	Topics = "topics"
+	// AnyMentions is shown by every page that shows mentions, for a write
+	// that knows a mention but not its entry.
+	AnyMentions = "mentions"
 	// LatestComments is the blog-wide list of newest comments and its feed.
 	LatestComments = "comments"
 )

@@ -71,7 +71,7 @@ func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *
 		return nil, err
 	}
 
-	pagecache.Depend(q.ctx, pagecache.Mentions(e.ID))
+	pagecache.Depend(q.ctx, pagecache.Mentions(e.ID), pagecache.AnyMentions)
 	mentions, err := s.store.Mentions(q.ctx, e.ID, gazette.CommentApproved)
 	if err != nil {
 		return nil, fmt.Errorf("reading the mentions of entry %d: %w", e.ID, err)
