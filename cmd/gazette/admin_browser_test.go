@@ -166,6 +166,7 @@ func TestAdminInBrowser(t *testing.T) {
 	p.do(chromedp.SendKeys("#body", "Some *emphasis* here.\n\n"))
 	p.do(chromedp.Click(`.thumbs button`))
 	p.await(`new Promise(r => { const f = () => document.querySelector('#live-preview em') && document.querySelector('#live-preview img') ? r('') : setTimeout(f, 50); f(); })`)
+	p.eval(`document.activeElement.blur(); window.scrollTo(0, 0); ''`)
 	p.shot("admin-editor")
 	// The preview opens in a new tab; here it opens in this one.
 	p.eval(`document.querySelector('button[formaction="/admin/preview"]').removeAttribute('formtarget'); ''`)
