@@ -414,6 +414,7 @@ type post struct {
 	commentStatus, pingStatus             string
 	parent, password, sticky, attachURL   string
 	alt                                   string
+	format, keywords                      string // gazette's own, from its exports
 	categories, tags                      []string
 	oldSlugs                              []string
 	comments                              []comment
@@ -568,6 +569,10 @@ func (r *Reader) readMeta(p *post) error {
 		}
 	case "_wp_attachment_image_alt":
 		p.alt = v["value"]
+	case "_gazette_format": // written by internal/exporter/wxr
+		p.format = v["value"]
+	case "_gazette_keywords":
+		p.keywords = v["value"]
 	}
 	return nil
 }
@@ -625,6 +630,12 @@ func (r *Reader) item(p *post) (*importer.Item, error) {
 	}
 	e.Body = r.render(body, p.id)
 	e.ExtendedBody = r.render(extended, p.id)
+	if f := gazette.Format(p.format); f.Valid() {
+		// gazette's own export: the text as its author wrote it, which
+		// gazette renders itself, not WordPress's.
+		e.Format, e.Body, e.ExtendedBody = f, body, extended
+	}
+	e.Keywords = p.keywords
 	e.Excerpt = strings.TrimSpace(p.excerpt)
 	if name, err := url.PathUnescape(strings.TrimSpace(p.name)); err == nil {
 		e.Basename = name
