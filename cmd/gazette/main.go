@@ -32,9 +32,11 @@ commands:
   copy    --to postgres://…                             copy the SQLite blog into an empty PostgreSQL database
   backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
   restore FILE                                          replace the blog's database with a backup (server stopped)
+  build   [--theme-dir DIR] OUTDIR                      the public site as static files (with .gz and .br
+                                                        copies); a second build rewrites only what changed
   help                                                  this text
 
-not built yet: export, build (see README.md).
+not built yet: export (see README.md).
 `
 
 func main() {
@@ -94,7 +96,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.copyBlog(ctx, rest)
 	case "user":
 		return e.user(ctx, rest)
-	case "export", "build":
+	case "build":
+		return e.build(ctx, rest)
+	case "export":
 		return fmt.Errorf("%s is not built yet (see README.md, \"Command line\")", cmd)
 	}
 	return fmt.Errorf("unknown command %q (run gazette help)", cmd)

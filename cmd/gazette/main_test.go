@@ -244,7 +244,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"--data", dir}, "no command"},
 		{[]string{"--data", dir, "frobnicate"}, "unknown command"},
 		{[]string{"--data", dir, "import"}, "want one FILE"},
-		{[]string{"--data", dir, "build", "out"}, "not built yet"},
+		{[]string{"--data", dir, "export", "--format", "mt"}, "not built yet"},
+		{[]string{"--data", dir, "build"}, "want one OUTDIR"},
 		{[]string{"--data", dir, "serve", "--db", "postgres://u:secret@127.0.0.1:1/blog"}, "cannot reach the database"},
 	} {
 		err := run(context.Background(), tc.args, nil, io.Discard, io.Discard)

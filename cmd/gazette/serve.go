@@ -29,6 +29,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL (postgres://…); default: SQLite in the data directory")
 	withDemo := fs.Bool("demo", false, "fill an empty blog with a demo blog")
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets")
+	readOnly := fs.Bool("read-only", false, "serve the public site alone, as gazette build writes it: no comment form, no authors' area")
 	cacheMB := fs.Int("cache-mb", pagecache.DefaultMaxBytes>>20, "megabytes of rendered pages (and their compressed copies) kept in memory")
 	var lb linkbackOptions
 	fs.BoolVar(&lb.allowPrivate, "allow-private", false, "let outbound requests (webmentions, pingbacks) reach private and loopback addresses; for tests and intranets")
@@ -86,15 +87,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	defer func() { stopBackground(); waitAdmin() }()
 	adminCfg.Changed = changed
+	public, admin := publisher, adminCfg
+	if *readOnly {
+		public, admin = nil, nil
+	}
 	handler, err := server.New(server.Config{
 		Store:     store,
 		Sanitizer: sanitizer,
 		Logger:    logger,
 		ThemeDir:  *themeDir,
 		Linkback:  receiver,
-		Publisher: publisher,
+		Publisher: public,
 		Cache:     cache,
-		Admin:     adminCfg,
+		Admin:     admin,
 	})
 	if err != nil {
 		return err

@@ -28,6 +28,9 @@ const (
 	// Topics is the list of topics with their counts (the topics index, the
 	// sidebar).
 	Topics = "topics"
+	// Assets are a theme's files, whose addresses name their content: no
+	// write changes them.
+	Assets = "assets"
 	// AnyMentions is shown by every page that shows mentions, for a write
 	// that knows a mention but not its entry.
 	AnyMentions = "mentions"

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -128,7 +127,10 @@ func New(cfg Config) *Site {
 	for _, rt := range routes {
 		s.mux.Handle(rt.pattern, s.errs.Handle(rt.handler))
 	}
-	s.mux.Handle("GET "+theme.StaticPrefix, cfg.Themes)
+	s.mux.Handle("GET "+theme.StaticPrefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pagecache.Depend(r.Context(), pagecache.Assets) // kept, and compressed, once
+		cfg.Themes.ServeHTTP(w, r)
+	}))
 	s.pages = s.mux
 	if cfg.Cache != nil {
 		s.pages = cfg.Cache.Handler(s.mux)
@@ -138,10 +140,6 @@ func New(cfg Config) *Site {
 
 // ServeHTTP serves a public page.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, theme.StaticPrefix) {
-		s.mux.ServeHTTP(w, r) // content-addressed already
-		return
-	}
 	s.pages.ServeHTTP(w, r)
 }
 

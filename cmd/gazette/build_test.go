@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/export"
+	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/publish"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+	"github.com/gazette-blog/gazette/internal/sqlite"
+)
+
+// TestBuildIsWhatServeSends builds the demo blog and compares every file,
+// and its .gz and .br copies, with what serve --read-only answers for the
+// same address, byte for byte; then builds again after a comment and after
+// a deletion, and checks that only the changed files are written and the
+// deleted page's files removed.
+func TestBuildIsWhatServeSends(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	base, stop := startServe(t, dir, "--demo", "--read-only")
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "gazette.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.BaseURL = "https://blog.example.com"
+	if err := db.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+
+	res := build(t, dir, out)
+	if res.written != res.pages || res.pages < 100 {
+		t.Fatalf("first build: %+v, want every page written", res)
+	}
+	files := compareWithServe(t, base, out)
+	for _, loc := range sitemapLocs(t, base) {
+		name := strings.TrimPrefix(loc, st.BaseURL+"/")
+		if strings.HasSuffix(loc, "/") {
+			name += "index.html"
+		}
+		if _, ok := files[name]; !ok {
+			t.Errorf("the sitemap's %s was not built", loc)
+		}
+	}
+
+	if res := build(t, dir, out); res.written != 0 || res.unchanged != res.pages {
+		t.Errorf("build with nothing changed: %+v, want nothing written", res)
+	}
+
+	entries, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: time.Now(), Limit: 1})
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no entry to comment on: %v", err)
+	}
+	c := &gazette.Comment{EntryID: entries[0].ID, Name: "Late Reader", Email: "late@example.org", Body: "Built again?",
+		Status: gazette.CommentApproved, CreatedAt: time.Now().UTC()}
+	if err := db.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	res = build(t, dir, out)
+	if res.written == 0 || res.written > 12 || res.removed != 0 {
+		t.Errorf("build after one comment: %+v, want the few pages that show it written", res)
+	}
+	compareWithServe(t, base, out)
+
+	gone := entries[0]
+	if err := publish.New(markdown.New(), sanitize.New()).DeleteEntry(ctx, db, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	res = build(t, dir, out)
+	if res.removed < 2 { // the page and its comment feed
+		t.Errorf("build after a deletion: %+v, want the deleted entry's files removed", res)
+	}
+	for _, ext := range []string{"", ".gz", ".br"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(gone.Path, "/"))+ext)); err == nil {
+			t.Errorf("the deleted entry's file %s%s is still there", gone.Path, ext)
+		}
+	}
+	compareWithServe(t, base, out)
+}
+
+type buildResult struct{ pages, written, unchanged, removed int }
+
+var summaryRE = regexp.MustCompile(`built (\d+) pages .*: (\d+) written, (\d+) unchanged, (\d+) removed`)
+
+func build(t *testing.T, dir, out string) buildResult {
+	t.Helper()
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"--data", dir, "build", out}, nil, &stdout, io.Discard); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	m := summaryRE.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("build printed %q, want a summary", stdout.String())
+	}
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	return buildResult{n(m[1]), n(m[2]), n(m[3]), n(m[4])}
+}
+
+// compareWithServe checks every file of the build's manifest against
+// serve's answers and returns the manifest's files.
+func compareWithServe(t *testing.T, base, out string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(out, export.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Files map[string]string }
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	for name := range m.Files {
+		path := "/" + strings.TrimSuffix(name, "index.html")
+		for _, v := range []struct{ coding, ext string }{{"", ""}, {"gzip", ".gz"}, {"br", ".br"}} {
+			req, err := http.NewRequest("GET", base+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.coding != "" {
+				req.Header.Set("Accept-Encoding", v.coding)
+			}
+			resp, err := tr.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			served, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			built, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)+v.ext))
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			if resp.StatusCode != http.StatusOK || !bytes.Equal(served, built) {
+				t.Errorf("%s%s differs from serve's answer to GET %s (Accept-Encoding %q: %d, %d bytes; built %d bytes)",
+					name, v.ext, path, v.coding, resp.StatusCode, len(served), len(built))
+			}
+		}
+	}
+	return m.Files
+}
+
+func sitemapLocs(t *testing.T, base string) []string {
+	t.Helper()
+	status, body := get(t, base+"/sitemap.xml")
+	if status != http.StatusOK {
+		t.Fatalf("sitemap: %d", status)
+	}
+	var sm struct {
+		Locs []string `xml:"url>loc"`
+	}
+	if err := xml.Unmarshal([]byte(body), &sm); err != nil {
+		t.Fatal(err)
+	}
+	if len(sm.Locs) == 0 {
+		t.Fatal("the sitemap lists no address")
+	}
+	return sm.Locs
+}

@@ -1,0 +1,436 @@
+// Package export writes a blog's public site as static files. It walks the
+// site's http.Handler in-process, from the home page, the sitemap and the
+// feeds through every link, so the files hold exactly the bytes the server
+// sends; beside each it puts the gzip and Brotli copies that the server
+// sends to clients that accept them, for static servers that serve
+// precompressed files.
+//
+// A build is incremental: OUTDIR keeps a manifest of the hash of every file,
+// and a later build rewrites only the files whose content changed and
+// removes those of pages that are gone.
+package export
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+
+	"github.com/gazette-blog/gazette/internal/pagecache"
+)
+
+// ManifestName is the file in OUTDIR that lists the files of the last build
+// with the hash of each.
+const ManifestName = ".gazette-build.json"
+
+// Seeds are the addresses a build starts from; every other page is reached
+// by a link from one of them.
+var Seeds = []string{
+	"/", "/sitemap.xml", "/robots.txt", "/atom.xml", "/index.xml", "/feed.json",
+	"/archives/", "/topics/", "/comments/", "/comments/atom.xml",
+}
+
+// Config says what to build.
+type Config struct {
+	// Handler is the public site.
+	Handler http.Handler
+	// BaseURL is the blog's public address; links under it (and relative
+	// ones) are followed, others are not.
+	BaseURL string
+	// Workers is how many pages are fetched and written at once; zero
+	// means one per core.
+	Workers int
+	// Progress, when set, is called after each page with the pages done
+	// and the pages found so far.
+	Progress func(done, found int)
+}
+
+// Result counts what a build did.
+type Result struct {
+	Pages     int   // pages found and built
+	Written   int   // pages whose files were (re)written
+	Unchanged int   // pages whose files were already right
+	Removed   int   // pages of the last build that are gone
+	Bytes     int64 // bytes of the pages, uncompressed
+}
+
+// manifest is ManifestName's content: each file's path (slash-separated,
+// relative to OUTDIR) and the SHA-256 of its bytes.
+type manifest struct {
+	Files map[string]string `json:"files"`
+}
+
+// Build writes the site into outDir, creating it if needed.
+func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
+	base, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
+	if err != nil || base.Host == "" {
+		return Result{}, fmt.Errorf("export: base URL %q is not an absolute address", cfg.BaseURL)
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return Result{}, fmt.Errorf("export: %w", err)
+	}
+	old, err := readManifest(outDir)
+	if err != nil {
+		return Result{}, err
+	}
+	b := &builder{cfg: cfg, base: base, out: outDir, old: old.Files,
+		seen: map[string]bool{}, files: map[string]string{}}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	b.run(ctx, workers)
+	if b.err != nil {
+		return b.res, b.err
+	}
+	if err := ctx.Err(); err != nil {
+		return b.res, err
+	}
+	for name := range old.Files {
+		if _, ok := b.files[name]; ok {
+			continue
+		}
+		if err := removePage(outDir, name); err != nil {
+			return b.res, err
+		}
+		b.res.Removed++
+	}
+	if err := writeManifest(outDir, manifest{Files: b.files}); err != nil {
+		return b.res, err
+	}
+	return b.res, nil
+}
+
+// builder is one build's state, shared by its workers.
+type builder struct {
+	cfg  Config
+	base *url.URL
+	out  string
+	old  map[string]string
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []string
+	pending int // queued or being built
+	seen    map[string]bool
+	files   map[string]string
+	res     Result
+	err     error
+}
+
+func (b *builder) run(ctx context.Context, workers int) {
+	b.cond = sync.NewCond(&b.mu)
+	for _, p := range Seeds {
+		b.add(p)
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				p, ok := b.next(ctx)
+				if !ok {
+					return
+				}
+				links, err := b.page(ctx, p)
+				b.done(links, err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// add queues the page at path p unless it was seen; b.mu is held.
+func (b *builder) add(p string) {
+	if b.seen[p] {
+		return
+	}
+	b.seen[p] = true
+	b.queue = append(b.queue, p)
+	b.pending++
+}
+
+func (b *builder) next(ctx context.Context) (string, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for len(b.queue) == 0 && b.pending > 0 && b.err == nil && ctx.Err() == nil {
+		b.cond.Wait()
+	}
+	if len(b.queue) == 0 || b.err != nil || ctx.Err() != nil {
+		b.cond.Broadcast()
+		return "", false
+	}
+	p := b.queue[len(b.queue)-1]
+	b.queue = b.queue[:len(b.queue)-1]
+	return p, true
+}
+
+func (b *builder) done(links []string, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	for _, l := range links {
+		b.add(l)
+	}
+	b.pending--
+	if b.cfg.Progress != nil {
+		b.cfg.Progress(len(b.seen)-b.pending, len(b.seen))
+	}
+	b.cond.Broadcast()
+}
+
+// page builds the page at path p and returns the links it holds. A path
+// that is no page (an error, a redirect, a form's address) is skipped.
+func (b *builder) page(ctx context.Context, p string) ([]string, error) {
+	body, header, ok := b.get(ctx, p, "")
+	if !ok {
+		return nil, nil
+	}
+	ctype := header.Get("Content-Type")
+	// A page from the page cache has compressed copies to ask for; one
+	// rendered afresh is compressed here the same way.
+	negotiated := strings.Contains(header.Get("Vary"), "Accept-Encoding")
+	name, ok := fileName(p)
+	if !ok {
+		return nil, nil
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	file := filepath.Join(b.out, filepath.FromSlash(name))
+	unchanged := b.old[name] == hash && exists(file) && exists(file+".gz") && exists(file+".br")
+	if !unchanged {
+		if err := b.write(ctx, p, file, body, negotiated); err != nil {
+			return nil, err
+		}
+	}
+	b.mu.Lock()
+	b.files[name] = hash
+	b.res.Pages++
+	b.res.Bytes += int64(len(body))
+	if unchanged {
+		b.res.Unchanged++
+	} else {
+		b.res.Written++
+	}
+	b.mu.Unlock()
+	return b.links(p, ctype, body), nil
+}
+
+// write writes a page and the copies the server sends to clients that
+// accept gzip and Brotli: asked of the site when it negotiates them, else
+// made as the page cache makes them.
+func (b *builder) write(ctx context.Context, p, file string, body []byte, negotiated bool) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := writeFile(file, body); err != nil {
+		return err
+	}
+	for _, enc := range []struct {
+		coding, ext string
+		compress    func([]byte) []byte
+	}{{"gzip", ".gz", pagecache.Gzip}, {"br", ".br", pagecache.Brotli}} {
+		data := enc.compress(body)
+		if negotiated {
+			var ok bool
+			if data, _, ok = b.get(ctx, p, enc.coding); !ok {
+				return fmt.Errorf("export: %s answered no %s copy", p, enc.coding)
+			}
+		}
+		if err := writeFile(file+enc.ext, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// get asks the site for p in the given content coding ("" for none), as a
+// reader's browser would, and returns a 200 answer's body and header.
+func (b *builder) get(ctx context.Context, p, coding string) ([]byte, http.Header, bool) {
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, b.base.Scheme+"://"+b.base.Host+p, nil)
+	if coding != "" {
+		req.Header.Set("Accept-Encoding", coding)
+	}
+	rec := httptest.NewRecorder()
+	b.cfg.Handler.ServeHTTP(rec, req)
+	resp := rec.Result()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != coding {
+		return nil, nil, false
+	}
+	return rec.Body.Bytes(), resp.Header, true
+}
+
+// links returns the site's pages that body links to.
+func (b *builder) links(p, ctype string, body []byte) []string {
+	mt, _, _ := mime.ParseMediaType(ctype)
+	var raw []string
+	switch {
+	case mt == "text/html":
+		raw = htmlLinks(body)
+	case strings.HasSuffix(mt, "xml") && strings.HasPrefix(p, "/sitemap"):
+		raw = sitemapLinks(body)
+	}
+	page := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+	var out []string
+	for _, l := range raw {
+		u, err := page.Parse(strings.TrimSpace(l))
+		if err != nil || u.Host != b.base.Host || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		if u.RawQuery != "" || u.Path == "" {
+			continue // search and forms: pages of a server, not files
+		}
+		if ep := u.EscapedPath(); !slices.Contains(out, ep) {
+			out = append(out, ep)
+		}
+	}
+	return out
+}
+
+// htmlLinks returns the href and src attributes of an HTML page.
+func htmlLinks(body []byte) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			_, more := z.TagName()
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if string(k) == "href" || string(k) == "src" {
+					out = append(out, string(v))
+				}
+			}
+		}
+	}
+}
+
+// sitemapLinks returns the loc elements of a sitemap or sitemap index.
+func sitemapLinks(body []byte) []string {
+	var out []string
+	d := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return out
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "loc" {
+			var loc string
+			if d.DecodeElement(&loc, &se) == nil {
+				out = append(out, loc)
+			}
+		}
+	}
+}
+
+// fileName returns the file, relative to OUTDIR, of the page at the
+// escaped path p: index.html in a folder for an address that ends in a
+// slash (the pretty URLs), else the path itself.
+func fileName(p string) (string, bool) {
+	unescaped, err := url.PathUnescape(p)
+	if err != nil {
+		return "", false
+	}
+	if strings.HasSuffix(unescaped, "/") {
+		unescaped += "index.html"
+	}
+	name := strings.TrimPrefix(path.Clean(unescaped), "/")
+	if name == "" || name == "." || name == ManifestName || strings.Contains(name, "\\") ||
+		slices.Contains(strings.Split(name, "/"), "..") {
+		return "", false
+	}
+	return name, true
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+// writeFile replaces name with data through a temporary file, so that a
+// server reading the folder never sees half a file.
+func writeFile(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("export: writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// removePage removes a page's files and the folders it leaves empty.
+func removePage(outDir, name string) error {
+	file := filepath.Join(outDir, filepath.FromSlash(name))
+	for _, f := range []string{file, file + ".gz", file + ".br"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("export: removing %s: %w", f, err)
+		}
+	}
+	for dir := filepath.Dir(file); dir != filepath.Clean(outDir) && strings.HasPrefix(dir, filepath.Clean(outDir)); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			break // not empty
+		}
+	}
+	return nil
+}
+
+func readManifest(outDir string) (manifest, error) {
+	m := manifest{Files: map[string]string{}}
+	data, err := os.ReadFile(filepath.Join(outDir, ManifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return m, fmt.Errorf("export: %w", err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, fmt.Errorf("export: %s: %w (remove it to build everything again)", filepath.Join(outDir, ManifestName), err)
+	}
+	if m.Files == nil {
+		m.Files = map[string]string{}
+	}
+	return m, nil
+}
+
+func writeManifest(outDir string, m manifest) error {
+	data, err := json.MarshalIndent(m, "", "\t")
+	if err != nil {
+		return fmt.Errorf("export: manifest: %w", err)
+	}
+	return writeFile(filepath.Join(outDir, ManifestName), append(data, '\n'))
+}
