@@ -83,3 +83,15 @@ type PingStore interface {
 	// now, earliest first.
 	DuePings(ctx context.Context, now time.Time, limit int) ([]*Ping, error)
 }
+
+// PingClaimer is a PingStore that several senders can share without telling
+// a target twice. Reading due pings and sending them are apart in time, and
+// two senders reading at once would both send; a claim is a lease instead.
+type PingClaimer interface {
+	// ClaimDuePings returns up to limit queued pings whose NextAt is not
+	// after now, earliest first, and in the same transaction moves their
+	// NextAt to until, so that no other claim returns them before until.
+	// The claimer saves each ping's outcome with SavePing; a ping whose
+	// claimer stopped before that is claimed again at until.
+	ClaimDuePings(ctx context.Context, now, until time.Time, limit int) ([]*Ping, error)
+}

@@ -28,12 +28,16 @@ type Store interface {
 	Entry(ctx context.Context, id int64) (*gazette.Entry, error)
 	Settings(ctx context.Context) (gazette.Settings, error)
 	gazette.PingStore
+	gazette.PingClaimer
 }
 
 // Defaults of SenderConfig's zero values.
 const (
 	DefaultInterval = 5 * time.Second
 	DefaultBatch    = 20
+	// DefaultLease bounds the sending of one batch: discovery and send of
+	// each ping, each request within fetch.DefaultTimeout.
+	DefaultLease = 30 * time.Minute
 )
 
 // DefaultBackoff is how long a failed send waits before each retry; after
@@ -50,6 +54,10 @@ type SenderConfig struct {
 	// entries, and how many pings, one look takes at most.
 	Interval time.Duration
 	Batch    int
+	// Lease is how long the pings a Sender claims are kept from other
+	// senders sharing the store; a claim left by a Sender that stopped is
+	// sent by another once it ends. Zero means DefaultLease.
+	Lease time.Duration
 	// Backoff is DefaultBackoff when nil.
 	Backoff []time.Duration
 	// Now is the clock; nil means time.Now.
@@ -63,6 +71,7 @@ type Sender struct {
 	logger   *slog.Logger
 	interval time.Duration
 	batch    int
+	lease    time.Duration
 	backoff  []time.Duration
 	now      func() time.Time
 }
@@ -74,7 +83,7 @@ func NewSender(cfg SenderConfig) *Sender {
 		panic("jobs.NewSender: SenderConfig needs Store and Fetch")
 	}
 	s := &Sender{store: cfg.Store, fetch: cfg.Fetch, logger: cfg.Logger, interval: cfg.Interval,
-		batch: cfg.Batch, backoff: cfg.Backoff, now: cfg.Now}
+		batch: cfg.Batch, lease: cfg.Lease, backoff: cfg.Backoff, now: cfg.Now}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -83,6 +92,9 @@ func NewSender(cfg SenderConfig) *Sender {
 	}
 	if s.batch <= 0 {
 		s.batch = DefaultBatch
+	}
+	if s.lease <= 0 {
+		s.lease = DefaultLease
 	}
 	if s.backoff == nil {
 		s.backoff = DefaultBackoff
@@ -110,7 +122,8 @@ func (s *Sender) Run(ctx context.Context) {
 }
 
 // RunOnce takes the entries queued by now and queues a ping for each page
-// they link or linked to, then sends the pings that are due.
+// they link or linked to, then claims the pings that are due and sends
+// them: each is sent by one of the Senders sharing the store.
 func (s *Sender) RunOnce(ctx context.Context) error {
 	st, err := s.store.Settings(ctx)
 	if err != nil {
@@ -131,9 +144,9 @@ func (s *Sender) RunOnce(ctx context.Context) error {
 			return err
 		}
 	}
-	due, err := s.store.DuePings(ctx, now, s.batch)
+	due, err := s.store.ClaimDuePings(ctx, now, now.Add(s.lease), s.batch)
 	if err != nil {
-		return fmt.Errorf("jobs: due pings: %w", err)
+		return fmt.Errorf("jobs: claiming due pings: %w", err)
 	}
 	for _, p := range due {
 		if err := s.send(ctx, p); err != nil {

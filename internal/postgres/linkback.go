@@ -15,6 +15,7 @@ var (
 	_ gazette.LinkbackStore = (*DB)(nil)
 	_ gazette.GoneStore     = (*DB)(nil)
 	_ gazette.PingStore     = (*DB)(nil)
+	_ gazette.PingClaimer   = (*DB)(nil)
 )
 
 const mentionColumns = `id, entry_id, kind, source_url, title, excerpt, blog_name, ip,
@@ -267,4 +268,49 @@ func (h *handle) Pings(ctx context.Context, entryID int64) ([]*gazette.Ping, err
 // DuePings implements gazette.PingStore.
 func (h *handle) DuePings(ctx context.Context, now time.Time, limit int) ([]*gazette.Ping, error) {
 	return h.pings(ctx, "due pings", `status = 'queued' AND next_at <= $1 ORDER BY next_at, id LIMIT $2`, now, limit)
+}
+
+// ClaimDuePings implements gazette.PingClaimer. SKIP LOCKED passes over the
+// pings another sender is claiming at this moment, and the re-check of the
+// condition on rows it did lock passes over those claimed a moment before.
+func (h *handle) ClaimDuePings(ctx context.Context, now, until time.Time, limit int) ([]*gazette.Ping, error) {
+	type claimed struct {
+		p   *gazette.Ping
+		was time.Time
+	}
+	var list []claimed
+	err := h.one(ctx, func(q querier) error {
+		rows, err := q.Query(ctx, `WITH due AS (
+				SELECT id, next_at FROM pings WHERE status = 'queued' AND next_at <= $1
+				ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+			UPDATE pings p SET next_at = $2 FROM due WHERE p.id = due.id
+			RETURNING p.id, p.entry_id, p.source, p.target, p.status, p.attempts, p.next_at,
+				p.endpoint, p.response, p.error, p.updated_at, due.next_at`, now, until, limit)
+		if err != nil {
+			return wrap(err, "claim due pings")
+		}
+		list, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (claimed, error) {
+			var c claimed
+			var p gazette.Ping
+			var next *time.Time
+			err := row.Scan(&p.ID, &p.EntryID, &p.Source, &p.Target, &p.Status, &p.Attempts, &next,
+				&p.Endpoint, &p.Response, &p.Error, &p.UpdatedAt, &c.was)
+			p.NextAt = timeOf(next)
+			c.p = &p
+			return c, err
+		})
+		return wrap(err, "claim due pings")
+	})
+	if err != nil {
+		return nil, err
+	}
+	// RETURNING gives no order of its own.
+	sort.Slice(list, func(i, j int) bool {
+		return list[i].was.Before(list[j].was) || list[i].was.Equal(list[j].was) && list[i].p.ID < list[j].p.ID
+	})
+	pings := make([]*gazette.Ping, len(list))
+	for i, c := range list {
+		pings[i] = c.p
+	}
+	return pings, nil
 }

@@ -218,6 +218,25 @@ func (h *handle) DuePings(ctx context.Context, now time.Time, limit int) ([]*gaz
 	return h.pings(ctx, "due pings", `status = 'queued' AND next_at <= ? ORDER BY next_at, id LIMIT ?`, micros(now), limit)
 }
 
+var _ gazette.PingClaimer = (*DB)(nil)
+
+// ClaimDuePings implements gazette.PingClaimer. The database has one
+// writer at a time, so reading the due pings and moving them on inside one
+// write transaction is the claim.
+func (h *handle) ClaimDuePings(ctx context.Context, now, until time.Time, limit int) ([]*gazette.Ping, error) {
+	due, err := h.DuePings(ctx, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range due {
+		if _, err := h.exec(ctx, `UPDATE pings SET next_at = ? WHERE id = ?`, micros(until), p.ID); err != nil {
+			return nil, wrap(err, "claim ping %d", p.ID)
+		}
+		p.NextAt = until
+	}
+	return due, nil
+}
+
 // UpdateMention implements gazette.LinkbackStore.
 func (db *DB) UpdateMention(ctx context.Context, m *gazette.Mention) error {
 	return db.write(ctx, func(h *handle) error { return h.UpdateMention(ctx, m) })
@@ -245,6 +264,15 @@ func (db *DB) TakeEntryPings(ctx context.Context, now time.Time, limit int) (ids
 		return err
 	})
 	return ids, err
+}
+
+// ClaimDuePings implements gazette.PingClaimer.
+func (db *DB) ClaimDuePings(ctx context.Context, now, until time.Time, limit int) (due []*gazette.Ping, err error) {
+	err = db.write(ctx, func(h *handle) error {
+		due, err = h.ClaimDuePings(ctx, now, until, limit)
+		return err
+	})
+	return due, err
 }
 
 // SavePing implements gazette.PingStore.

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Linkbacks", testLinkbacks},
 		{"Gone", testGone},
 		{"Pings", testPings},
+		{"PingClaims", testPingClaims},
 		{"CommentFilterEmailBody", testCommentFilterEmailBody},
 		{"CommentTokens", testCommentTokens},
 		{"Secrets", testSecrets},
