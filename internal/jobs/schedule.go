@@ -13,8 +13,8 @@ import (
 // Scheduler publishes scheduled entries when their time comes. It keeps no
 // state of its own: the store's scheduled entries are the queue, so a
 // restart loses nothing, and each entry is published in a transaction that
-// checks it is still scheduled, so that it is published once however many
-// instances run a Scheduler.
+// locks it (gazette.EntryLocker) and checks it is still scheduled, so that
+// it is published once however many instances run a Scheduler.
 type Scheduler struct {
 	Store     gazette.Store
 	Publisher *publish.Publisher
@@ -66,6 +66,11 @@ func (s *Scheduler) PublishDue(ctx context.Context) (int, error) {
 	for _, e := range due {
 		published := false
 		err := s.Store.Atomic(ctx, func(tx gazette.Tx) error {
+			if l, ok := tx.(gazette.EntryLocker); ok {
+				if err := l.LockEntry(ctx, e.ID); err != nil {
+					return err
+				}
+			}
 			cur, err := tx.Entry(ctx, e.ID)
 			if err != nil {
 				return err

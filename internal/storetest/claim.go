@@ -104,3 +104,20 @@ func got0(t *testing.T, ps gazette.PingStore, id int64) *gazette.Ping {
 	t.Fatalf("no ping %d", id)
 	return nil
 }
+
+// testEntryLock checks the lock the scheduler takes before it re-reads an
+// entry: allowed inside Atomic on an entry there, ErrNotFound otherwise.
+func testEntryLock(t *testing.T, open func(t *testing.T) *fixture) {
+	f := open(t)
+	e := f.mustEntry(0)
+	err := f.s.Atomic(f.ctx, func(tx gazette.Tx) error {
+		l, ok := tx.(gazette.EntryLocker)
+		if !ok {
+			t.Fatal("the store's transaction does not implement gazette.EntryLocker")
+		}
+		must(t, "LockEntry", l.LockEntry(f.ctx, e.ID))
+		wantKind(t, "LockEntry of an unknown entry", l.LockEntry(f.ctx, e.ID+1000), gazette.ErrNotFound)
+		return nil
+	})
+	must(t, "Atomic", err)
+}

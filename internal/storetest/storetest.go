@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Gone", testGone},
 		{"Pings", testPings},
 		{"PingClaims", testPingClaims},
+		{"EntryLock", testEntryLock},
 		{"CommentFilterEmailBody", testCommentFilterEmailBody},
 		{"CommentTokens", testCommentTokens},
 		{"Secrets", testSecrets},
