@@ -24,6 +24,8 @@ usage: gazette [--data DIR] [--db URL] COMMAND [flags]
 commands:
   serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   serve the blog
   import  [--format mt|wxr|blogger] FILE                import an export (format detected when omitted)
+  export  --format mt|wxr [-o FILE]                     write the blog as a Movable Type or WordPress export
+                                                        (standard output without -o)
   redirects list | add OLD NEW                        list the old addresses that redirect, or add one
   comments list [--status pending|approved|spam|trash]  one comment a line: ID, status, entry, author, first words
   comments approve|spam|delete ID…                    moderate comments (approve and spam teach the spam filter)
@@ -35,8 +37,6 @@ commands:
   build   [--theme-dir DIR] OUTDIR                      the public site as static files (with .gz and .br
                                                         copies); a second build rewrites only what changed
   help                                                  this text
-
-not built yet: export (see README.md).
 `
 
 func main() {
@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "build":
 		return e.build(ctx, rest)
 	case "export":
-		return fmt.Errorf("%s is not built yet (see README.md, \"Command line\")", cmd)
+		return e.export(ctx, rest)
 	}
 	return fmt.Errorf("unknown command %q (run gazette help)", cmd)
 }

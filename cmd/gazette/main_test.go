@@ -21,12 +21,18 @@ import (
 // the command's error.
 func startServe(t *testing.T, dataDir string, extra ...string) (string, func() error) {
 	t.Helper()
+	return startServeLogging(t, dataDir, io.Discard, extra...)
+}
+
+// startServeLogging is startServe with the server's log written to stderr.
+func startServeLogging(t *testing.T, dataDir string, stderr io.Writer, extra ...string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	args := append([]string{"--data", dataDir, "serve", "--addr", "127.0.0.1:0"}, extra...)
 	go func() {
-		err := run(ctx, args, strings.NewReader(""), pw, io.Discard)
+		err := run(ctx, args, strings.NewReader(""), pw, stderr)
 		pw.Close()
 		done <- err
 	}()
@@ -244,7 +250,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"--data", dir}, "no command"},
 		{[]string{"--data", dir, "frobnicate"}, "unknown command"},
 		{[]string{"--data", dir, "import"}, "want one FILE"},
-		{[]string{"--data", dir, "export", "--format", "mt"}, "not built yet"},
+		{[]string{"--data", dir, "export", "--format", "xml"}, "want mt or wxr"},
+		{[]string{"--data", dir, "export"}, "--format is required"},
 		{[]string{"--data", dir, "build"}, "want one OUTDIR"},
 		{[]string{"--data", dir, "serve", "--db", "postgres://u:secret@127.0.0.1:1/blog"}, "cannot reach the database"},
 	} {
