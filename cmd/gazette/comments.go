@@ -49,6 +49,9 @@ func (e *env) comments(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 	pub := publish.New(markdown.New(), sanitize.New())
+	if inv := e.serversOf(store); inv != nil {
+		pub.SetInvalidator(inv)
+	}
 	for _, id := range ids {
 		switch sub {
 		case "approve":

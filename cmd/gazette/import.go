@@ -82,6 +82,7 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("import: %w (nothing was imported)", err)
 	}
+	e.tellServers(ctx, store)
 	fmt.Fprintf(e.stdout, "%s in %.1fs\n", sum, time.Since(start).Seconds())
 	return nil
 }

@@ -60,3 +60,24 @@ func (n notifier) Invalidate(ctx context.Context, keys ...string) {
 		n.logger.Warn("other instances were not told of a write", "err", err)
 	}
 }
+
+// serversOf returns what names a command's writes to the servers running
+// on store: on PostgreSQL a notifier, since those servers may be anywhere;
+// nil on SQLite, whose servers on this machine see any other process's
+// commit in the write-ahead log (walWatcher).
+func (e *env) serversOf(store gazette.Store) pagecache.Invalidator {
+	db, ok := store.(*postgres.DB)
+	if !ok {
+		return nil
+	}
+	return notifier{db: db, logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
+}
+
+// tellServers drops every page the servers running on store keep, for the
+// commands whose writes name no keys of their own (redirects, authors,
+// imports): rare enough that rendering the pages again costs little.
+func (e *env) tellServers(ctx context.Context, store gazette.Store) {
+	if n := e.serversOf(store); n != nil {
+		n.Invalidate(ctx, clearAll)
+	}
+}

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/gazette-blog/gazette"
-	"github.com/gazette-blog/gazette/internal/postgres"
 	"github.com/gazette-blog/gazette/internal/postgres/pgtest"
 )
 
@@ -42,43 +38,4 @@ func TestPostgresUnreachable(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestTwoInstancesOnPostgres runs two gazette instances on one PostgreSQL
-// database, each with its page cache: a comment posted on A shows on B,
-// which had the page cached, as soon as A's notification reaches B.
-func TestTwoInstancesOnPostgres(t *testing.T) {
-	db := pgtest.URL(t)
-	baseA, stopA := startServe(t, t.TempDir(), "--db", db, "--demo")
-	defer stopA()
-	baseB, stopB := startServe(t, t.TempDir(), "--db", db)
-	defer stopB()
-	ctx := context.Background()
-	store, err := postgres.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	s, err := store.Settings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.TokenMinAge, s.Moderation = 0, gazette.ModerateNone
-	if err := store.SaveSettings(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-
-	const words = "Seen from both instances"
-	if _, page := get(t, baseB+seedPath); strings.Contains(page, words) {
-		t.Fatal("the comment is on B before it was posted")
-	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	postComment(t, c, baseA, url.Values{"name": {"Reader"}, "email": {"r@example.com"}, "body": {words}})
-	if _, page := get(t, baseA+seedPath); !strings.Contains(page, words) {
-		t.Fatal("the comment is not on A, where it was posted")
-	}
-	eventually(t, "the comment showing on B", func() bool {
-		_, page := get(t, baseB+seedPath)
-		return strings.Contains(page, words)
-	})
 }

@@ -61,6 +61,7 @@ func (e *env) redirects(ctx context.Context, args []string) error {
 		if err := store.AddRedirect(ctx, r); err != nil {
 			return fmt.Errorf("redirects add: %w", err)
 		}
+		e.tellServers(ctx, store)
 		fmt.Fprintf(e.stdout, "%s\t%s\n", old, target)
 		return nil
 	}

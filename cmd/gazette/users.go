@@ -67,6 +67,7 @@ func (e *env) userAdd(ctx context.Context, args []string) error {
 	if err := store.CreateAuthor(ctx, a); err != nil {
 		return fmt.Errorf("user add: %s", gazette.ErrorMessage(err))
 	}
+	e.tellServers(ctx, store)
 	fmt.Fprintf(e.stdout, "added %s <%s> as %s (ID %d)\n", a.Name, a.Email, a.Role, a.ID)
 	return nil
 }
