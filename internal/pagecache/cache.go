@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -345,26 +346,45 @@ func makeVariant(body []byte, etag string) variant {
 	return variant{body: body, etag: etag, etags: []string{etag}, length: []string{strconv.Itoa(len(body))}}
 }
 
+// Compressors are kept for reuse: a Brotli writer's hash tables are
+// several megabytes, which a fresh writer for every page would allocate and
+// clear each time.
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, err := gzip.NewWriterLevel(io.Discard, gzipLevel)
+		if err != nil {
+			panic(fmt.Sprintf("pagecache: gzip level: %v", err)) // a constant that is valid
+		}
+		return zw
+	}}
+	brotliWriters = sync.Pool{New: func() any {
+		return brotli.NewWriterLevel(io.Discard, brotliLevel)
+	}}
+)
+
 // Gzip returns body compressed with gzip, with no name or time in its
 // header so that the same body always gives the same bytes.
 func Gzip(body []byte) []byte {
 	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzipLevel)
-	if err != nil {
-		panic(fmt.Sprintf("pagecache: gzip level: %v", err)) // a constant that is valid
-	}
+	b.Grow(len(body)/3 + 64)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&b)
 	_, _ = zw.Write(body) // writes to a bytes.Buffer do not fail
 	_ = zw.Close()
-	return bytes.Clone(b.Bytes())
+	return b.Bytes()
 }
 
 // Brotli returns body compressed with Brotli.
 func Brotli(body []byte) []byte {
 	var b bytes.Buffer
-	bw := brotli.NewWriterLevel(&b, brotliLevel)
+	b.Grow(len(body)/3 + 64)
+	bw := brotliWriters.Get().(*brotli.Writer)
+	defer brotliWriters.Put(bw)
+	bw.Reset(&b)
 	_, _ = bw.Write(body)
 	_ = bw.Close()
-	return bytes.Clone(b.Bytes())
+	return b.Bytes()
 }
 
 var (

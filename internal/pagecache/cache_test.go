@@ -337,3 +337,19 @@ type discard struct{ h http.Header }
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) WriteHeader(int)             {}
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func BenchmarkCompress(b *testing.B) {
+	page := bytes.Repeat([]byte(`<article class="entry"><h2><a href="/archives/2007/03/x.html">An entry</a></h2><p>Text of the entry, with words that repeat as prose does. </p></article>`+"\n"), 130)
+	for _, c := range []struct {
+		name string
+		fn   func([]byte) []byte
+	}{{"gzip", pagecache.Gzip}, {"brotli", pagecache.Brotli}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				c.fn(page)
+			}
+		})
+	}
+}
