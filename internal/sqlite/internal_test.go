@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gazette-blog/gazette"
@@ -37,6 +38,49 @@ func TestFTSQuery(t *testing.T) {
 	} {
 		if got := ftsQuery(c.in); got != c.want {
 			t.Errorf("ftsQuery(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestBulkLoadSchema checks that a bulk load leaves the schema as the
+// migrations made it, after a commit and after a rollback.
+func TestBulkLoadSchema(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "gazette.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := func() string {
+		var s string
+		err := db.writer.QueryRowContext(ctx, `SELECT group_concat(name || ':' || ifnull(sql, ''), '|')
+			FROM (SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'comments' ORDER BY name)`).Scan(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := schema()
+	for _, fail := range []bool{false, true} {
+		err := db.Atomic(ctx, func(tx gazette.Tx) error {
+			if err := tx.(*handle).BeginBulkLoad(ctx); err != nil {
+				return err
+			}
+			if fail {
+				return context.Canceled
+			}
+			return nil
+		})
+		if (err != nil) != fail {
+			t.Fatalf("Atomic: %v", err)
+		}
+		if got := schema(); got != before {
+			t.Errorf("after a bulk load (failed: %v) the schema of comments is\n%s\nwant\n%s", fail, got, before)
+		}
+	}
+	for _, name := range bulkIndexes {
+		if !strings.Contains(before, name+":") {
+			t.Errorf("the schema has no index %s to drop during a bulk load", name)
 		}
 	}
 }
