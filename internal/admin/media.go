@@ -2,44 +2,17 @@ package admin
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif" // decodes GIF uploads
-	"image/jpeg"
-	"image/png"
 	"io"
 	"net/http"
 	"os"
-	"path"
-	"path/filepath"
 	"strings"
 
-	"golang.org/x/image/draw"
-
 	"github.com/gazette-blog/gazette"
-	"github.com/gazette-blog/gazette/internal/publish"
+	"github.com/gazette-blog/gazette/internal/media"
 	"github.com/gazette-blog/gazette/internal/web"
 )
-
-// imageTypes are the uploads accepted, by the type their content shows,
-// with the extension their file gets: the name an upload came with is
-// never trusted.
-var imageTypes = map[string]string{
-	"image/png":  ".png",
-	"image/jpeg": ".jpg",
-	"image/gif":  ".gif",
-}
-
-// variantWidths are the widths of the smaller copies made of an image, for
-// entries (960) and for screens that need less.
-var variantWidths = []int{480, 960, 1600}
-
-// maxPixels refuses images whose decoding would take far more memory than
-// their file suggests.
-const maxPixels = 40_000_000
 
 // MediaPage lists uploads with the upload form.
 type MediaPage struct {
@@ -80,7 +53,13 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, q *request) 
 	if len(data) > MaxUpload {
 		return gazette.Errorf(gazette.ErrInvalid, "%s is larger than %d MB.", header.Filename, MaxUpload>>20)
 	}
-	m, err := a.saveImage(data, header.Filename, alt, q)
+	// The name an upload came with is never trusted: media.Save sniffs
+	// the type from the content.
+	now := a.now().In(q.settings.Location())
+	m, err := media.Save(a.cfg.MediaDir, bytes.NewReader(data), media.File{
+		Name: header.Filename, Alt: alt, AuthorID: q.me().ID,
+		Folder: fmt.Sprintf("%04d/%02d", now.Year(), int(now.Month())), ImagesOnly: true,
+	})
 	if err != nil {
 		return err
 	}
@@ -88,82 +67,6 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, q *request) 
 		return err
 	}
 	return seeOther(w, r, "/admin/media?notice=uploaded")
-}
-
-// saveImage checks that data is an image of a kind accepted, writes it and
-// its variants under the media folder, and returns its record.
-func (a *Admin) saveImage(data []byte, filename, alt string, q *request) (*gazette.Media, error) {
-	ctype := http.DetectContentType(data)
-	ext, ok := imageTypes[ctype]
-	if !ok {
-		return nil, gazette.Errorf(gazette.ErrInvalid, "%s is %s, not a PNG, JPEG or GIF image.", filename, ctype)
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, gazette.Errorf(gazette.ErrInvalid, "%s is not a readable image: %v", filename, err)
-	}
-	if cfg.Width*cfg.Height > maxPixels {
-		return nil, gazette.Errorf(gazette.ErrInvalid, "%s is %d×%d pixels; the most is %d megapixels.",
-			filename, cfg.Width, cfg.Height, maxPixels/1_000_000)
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, gazette.Errorf(gazette.ErrInvalid, "%s is not a readable image: %v", filename, err)
-	}
-	now := a.now().In(q.settings.Location())
-	dir := path.Join(fmt.Sprintf("%04d", now.Year()), fmt.Sprintf("%02d", int(now.Month())))
-	stem := publish.Dirify(strings.TrimSuffix(filename, filepath.Ext(filename)), 40)
-	if stem == "" {
-		stem = "image"
-	}
-	suffix := make([]byte, 4)
-	if _, err := rand.Read(suffix); err != nil {
-		return nil, fmt.Errorf("admin: media name: %w", err)
-	}
-	// The random part makes every name new, so that /media/ can be cached
-	// for good.
-	stem += "-" + hex.EncodeToString(suffix)
-	m := &gazette.Media{Path: "/media/" + dir + "/" + stem + ext, Type: ctype, Size: int64(len(data)),
-		Width: cfg.Width, Height: cfg.Height, Alt: alt, AuthorID: q.me().ID}
-	if err := a.writeMediaFile(m.Path, data); err != nil {
-		return nil, err
-	}
-	for _, width := range variantWidths {
-		if width >= cfg.Width {
-			break
-		}
-		height := max(1, cfg.Height*width/cfg.Width)
-		dst := image.NewRGBA(image.Rect(0, 0, width, height))
-		draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
-		var b bytes.Buffer
-		vext := ext
-		if ctype == "image/jpeg" {
-			err = jpeg.Encode(&b, dst, &jpeg.Options{Quality: 85})
-		} else {
-			vext = ".png" // a resized GIF keeps its colours as a PNG
-			err = png.Encode(&b, dst)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("admin: resize %s: %w", filename, err)
-		}
-		v := gazette.MediaVariant{Path: fmt.Sprintf("/media/%s/%s-%d%s", dir, stem, width, vext), Width: width, Height: height}
-		if err := a.writeMediaFile(v.Path, b.Bytes()); err != nil {
-			return nil, err
-		}
-		m.Variants = append(m.Variants, v)
-	}
-	return m, nil
-}
-
-func (a *Admin) writeMediaFile(urlPath string, data []byte) error {
-	name := filepath.Join(a.cfg.MediaDir, filepath.FromSlash(strings.TrimPrefix(urlPath, "/media/")))
-	if err := os.MkdirAll(filepath.Dir(name), 0o750); err != nil {
-		return fmt.Errorf("admin: media folder: %w", err)
-	}
-	if err := os.WriteFile(name, data, 0o640); err != nil {
-		return fmt.Errorf("admin: write media: %w", err)
-	}
-	return nil
 }
 
 // MediaHandler serves the files under dir at /media/. Their names never
