@@ -3,7 +3,6 @@ package site_test
 import (
 	"context"
 	"encoding/xml"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -85,16 +84,8 @@ var formTokenRE = regexp.MustCompile(`name="token" value="[^"]*"`)
 
 func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, formTokenRE.ReplaceAllString(string(body), `name="token" value="…"`)
+	status, body := page(t, noRedirect(), srv.URL+path)
+	return status, formTokenRE.ReplaceAllString(body, `name="token" value="…"`)
 }
 
 // pages returns every page of the blog: the sitemap's, the feeds of each
