@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -25,11 +26,12 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	format := fs.String("format", "", "mt, wxr or blogger (detected from the content when omitted)")
+	mediaDir := fs.String("media-dir", "", "a copy of the WordPress blog's wp-content/uploads, whose files are copied into media")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("import: want one FILE (gazette import [--format mt|wxr|blogger] FILE)")
+		return errors.New("import: want one FILE (gazette import [--format mt|wxr|blogger] [--media-dir DIR] FILE)")
 	}
 	name := fs.Arg(0)
 	f, err := os.Open(name)
@@ -70,6 +72,12 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("import: --format %q: want mt, wxr or blogger", *format)
 	}
+	var uploads *importer.Uploads
+	if *mediaDir != "" {
+		if uploads, err = e.uploads(*mediaDir, *format, name); err != nil {
+			return err
+		}
+	}
 	// An import allocates fast and keeps little: collecting garbage half as
 	// often takes a tenth off its time, within its memory budget.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
@@ -77,6 +85,7 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	progress := newProgress(e.stderr, size, counted)
 	sum, err := importer.Import(ctx, store, publish.New(markdown.New(), sanitize.New()), r, importer.Options{
 		Progress: progress.update,
+		Uploads:  uploads,
 	})
 	progress.done()
 	if err != nil {
@@ -85,6 +94,27 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	e.tellServers(ctx, store)
 	fmt.Fprintf(e.stdout, "%s in %.1fs\n", sum, time.Since(start).Seconds())
 	return nil
+}
+
+// uploads reads the attachments of the WordPress export name, for their
+// files in dir to be copied into media.
+func (e *env) uploads(dir, format, name string) (*importer.Uploads, error) {
+	if format != "wxr" {
+		return nil, fmt.Errorf("import: --media-dir is for WordPress exports, and %s is not one", name)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("import: --media-dir %s is not a folder (give a copy of the old blog's wp-content/uploads)", dir)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	list, err := wxr.Attachments(bufio.NewReaderSize(f, 64<<10), name)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w (nothing was imported)", err)
+	}
+	return &importer.Uploads{From: dir, To: filepath.Join(e.dataDir, "media"), Attachments: list}, nil
 }
 
 // detectFormat names the format of an export from its first bytes, or

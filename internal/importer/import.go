@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/media"
 	"github.com/gazette-blog/gazette/internal/publish"
 )
 
@@ -22,6 +25,9 @@ type Options struct {
 	// DefaultAuthor names the author of entries whose export names none;
 	// "Anonymous" when empty.
 	DefaultAuthor string
+	// Uploads, when set, has the files of the export's attachments copied
+	// into media; without it attachments are only counted.
+	Uploads *Uploads
 }
 
 // Progress is how far an import has come.
@@ -50,6 +56,10 @@ type Summary struct {
 	Ignored  int    // things of the export not imported (menus, settings…)
 	Orphans  int    // comments whose entry is not in the export
 	Ignoring string // the kinds of the things ignored, comma-separated
+
+	Media        int    // files of attachments stored as media
+	MediaMissing int    // files of attachments not found, or not readable
+	MediaMissed  string // the first few of those, comma-separated, each with the reason when it is not missing
 }
 
 // String returns the summary as one line for the terminal.
@@ -72,6 +82,9 @@ func (s Summary) String() string {
 		fmt.Fprintf(&b, ", %s", plural(s.Tags, "tag", "tags"))
 	}
 	fmt.Fprintf(&b, ", %s", plural(s.Redirects, "redirect", "redirects"))
+	if s.Media > 0 {
+		fmt.Fprintf(&b, ", %s", plural(s.Media, "media file", "media files"))
+	}
 	if s.Private > 0 {
 		fmt.Fprintf(&b, "; %s kept as drafts (private or password-protected on the old blog)",
 			plural(s.Private, "entry", "entries"))
@@ -81,6 +94,13 @@ func (s Summary) String() string {
 	}
 	if s.Orphans > 0 {
 		fmt.Fprintf(&b, "; %s named no entry of the export and were skipped", plural(s.Orphans, "comment", "comments"))
+	}
+	if n := s.MediaMissing; n > 0 {
+		list := s.MediaMissed
+		if more := n - missedShown; more > 0 {
+			list += fmt.Sprintf(" and %d more", more)
+		}
+		fmt.Fprintf(&b, "; %s not copied: %s", plural(n, "attachment's file", "attachments' files"), list)
 	}
 	if s.Unattached > 0 {
 		fmt.Fprintf(&b, "; %d items named no existing entry and were skipped", s.Unattached)
@@ -108,6 +128,19 @@ func Import(ctx context.Context, store gazette.Store, pub *publish.Publisher, r 
 	if err != nil {
 		return sum, fmt.Errorf("import: settings: %w", err)
 	}
+	// The files are written aside and moved into the media folder only once
+	// the transaction has committed, so that a failed import leaves none.
+	var staging string
+	if up := opts.Uploads; up != nil {
+		if err := os.MkdirAll(up.To, 0o750); err != nil {
+			return sum, fmt.Errorf("import: media folder: %w", err)
+		}
+		staging, err = os.MkdirTemp(filepath.Dir(filepath.Clean(up.To)), ".import-media-")
+		if err != nil {
+			return sum, fmt.Errorf("import: media folder: %w", err)
+		}
+		defer os.RemoveAll(staging)
+	}
 	err = store.Atomic(ctx, func(tx gazette.Tx) error {
 		if b, ok := tx.(bulkLoader); ok {
 			if err := b.BeginBulkLoad(ctx); err != nil {
@@ -125,10 +158,20 @@ func Import(ctx context.Context, store gazette.Store, pub *publish.Publisher, r 
 			tags: map[string]bool{}, ignored: map[string]bool{},
 			empty: len(some) == 0, keys: map[string]int64{},
 		}
+		if staging != "" {
+			if err := im.storeUploads(ctx, staging); err != nil {
+				return err
+			}
+		}
 		return im.run(ctx, r)
 	})
 	if err != nil {
 		return Summary{}, err
+	}
+	if staging != "" {
+		if err := media.Move(staging, opts.Uploads.To); err != nil {
+			return sum, fmt.Errorf("import: the import is stored but its media files are not all in place: %w", err)
+		}
 	}
 	return sum, nil
 }
@@ -158,6 +201,7 @@ type importer struct {
 	ignored     map[string]bool  // kinds of item skipped so far
 	empty       bool             // the blog had no entries when the import began
 	keys        map[string]int64 // IDs of the entries imported here, by ImportKey
+	media       *mediaLinks      // the old addresses of the files stored; nil without Options.Uploads
 }
 
 // readResult carries one item, or the error that ended the reading, from the
@@ -230,6 +274,8 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 	switch {
 	case it.Term != nil:
 		return im.term(ctx, it)
+	case it.Attachment != nil && im.opts.Uploads != nil:
+		return nil // stored before the first item
 	case it.Skipped != "":
 		im.sum.Ignored++
 		if !im.ignored[it.Skipped] {
@@ -276,6 +322,7 @@ func (im *importer) item(ctx context.Context, it *Item) error {
 		}
 		e.Topics[i] = gazette.Topic{ID: id, Name: e.Topics[i].Name}
 	}
+	im.rewriteLinks(e)
 	if err := im.pub.ImportEntry(ctx, im.tx, im.settings, e, author); err != nil {
 		return fmt.Errorf("import: line %d: %w", it.Line, err)
 	}

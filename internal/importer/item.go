@@ -47,6 +47,21 @@ type Item struct {
 	// Redirects are old addresses of the blog as a whole (its feeds), each
 	// with its Target path here; recorded as they are.
 	Redirects []gazette.Redirect
+	// Attachment, on an item Skipped as "attachment", describes the
+	// uploaded file, for an import that copies files into media.
+	Attachment *Attachment
+}
+
+// Attachment is a file the old blog had uploaded (a WordPress attachment).
+type Attachment struct {
+	// URL is its address on the old blog.
+	URL string
+	// File is its path below the old blog's uploads folder, such as
+	// "2011/07/photo.jpg".
+	File string
+	// Alt is its alternative text: the old blog's, else its title.
+	Alt  string
+	Line int
 }
 
 // TermKind says what a Term defines.

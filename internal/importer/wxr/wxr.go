@@ -45,6 +45,7 @@ type Reader struct {
 	attachments map[string]attachment
 	childrenOf  map[string][]string // attachment IDs by the post they belong to
 	deferred    []*post             // posts with a [gallery], written once every attachment is known
+	onlyFiles   bool                // read attachments alone (Attachments)
 	queue       []*importer.Item
 	done        bool
 	err         error
@@ -413,7 +414,7 @@ type post struct {
 	id, date, dateGMT, name, status, kind string
 	commentStatus, pingStatus             string
 	parent, password, sticky, attachURL   string
-	alt                                   string
+	alt, attachedFile                     string
 	format, keywords                      string // gazette's own, from its exports
 	categories, tags                      []string
 	oldSlugs                              []string
@@ -498,8 +499,13 @@ func (r *Reader) readItem() error {
 		if a.parent != "" && a.parent != "0" {
 			r.childrenOf[a.parent] = append(r.childrenOf[a.parent], a.id)
 		}
-		r.queue = append(r.queue, &importer.Item{Line: p.line, Skipped: "attachment"})
+		r.queue = append(r.queue, &importer.Item{Line: p.line, Skipped: "attachment", Attachment: fileOf(p, a.url)})
 		return nil
+	}
+	if r.onlyFiles {
+		return nil
+	}
+	switch p.kind {
 	case "post", "page", "draft", "":
 	default:
 		r.queue = append(r.queue, &importer.Item{Line: p.line, Skipped: p.kind})
@@ -569,6 +575,8 @@ func (r *Reader) readMeta(p *post) error {
 		}
 	case "_wp_attachment_image_alt":
 		p.alt = v["value"]
+	case "_wp_attached_file":
+		p.attachedFile = v["value"]
 	case "_gazette_format": // written by internal/exporter/wxr
 		p.format = v["value"]
 	case "_gazette_keywords":
@@ -833,4 +841,49 @@ func commentStatus(v string) gazette.CommentStatus {
 		return gazette.CommentTrash
 	}
 	return gazette.CommentPending
+}
+
+// Attachments reads the export r to its end and returns the files its
+// attachments name, so that an import can store them before the entries
+// linking to them, which often come first.
+func Attachments(r io.Reader, name string) ([]importer.Attachment, error) {
+	rd := New(r, name, time.UTC)
+	rd.onlyFiles = true
+	var list []importer.Attachment
+	for {
+		it, err := rd.Next()
+		if err == io.EOF {
+			return list, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if it.Attachment != nil {
+			list = append(list, *it.Attachment)
+		}
+	}
+}
+
+// reUploadPath is the path below the uploads folder in an attachment's
+// address: after wp-content/uploads/, or a dated path at its end (as
+// WordPress.com's files.wordpress.com/2008/06/name.jpg).
+var reUploadPath = regexp.MustCompile(`(?:/wp-content/uploads/(.+)|/(\d{4}/\d{2}/[^/]+))$`)
+
+// fileOf describes the file of the attachment p, whose address is url.
+func fileOf(p *post, url string) *importer.Attachment {
+	a := &importer.Attachment{URL: url, File: strings.TrimSpace(p.attachedFile), Line: p.line}
+	if a.File == "" {
+		u := url
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			u = u[:i]
+		}
+		if m := reUploadPath.FindStringSubmatch(u); m != nil {
+			a.File = m[1] + m[2]
+		}
+	}
+	a.Alt = strings.TrimSpace(html.UnescapeString(p.alt))
+	if a.Alt == "" {
+		a.Alt = strings.TrimSpace(html.UnescapeString(p.title))
+	}
+	return a
 }
