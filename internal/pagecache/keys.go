@@ -111,6 +111,7 @@ func (f Fanout) Invalidate(ctx context.Context, keys ...string) {
 type Deps struct {
 	mu      sync.Mutex
 	keys    []string
+	seen    map[string]struct{} // the keys, for pages that show thousands
 	expires time.Time
 }
 
@@ -139,8 +140,12 @@ func Depend(ctx context.Context, keys ...string) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.seen == nil {
+		d.seen = map[string]struct{}{}
+	}
 	for _, k := range keys {
-		if !containsKey(d.keys, k) {
+		if _, ok := d.seen[k]; !ok {
+			d.seen[k] = struct{}{}
 			d.keys = append(d.keys, k)
 		}
 	}
