@@ -127,6 +127,9 @@ func writeBackup(ctx context.Context, b backuper, mediaDir, dst string) (*manife
 	if m.Counts, err = countBlog(ctx, snap); err != nil {
 		return nil, err
 	}
+	if err := noWAL(snap); err != nil {
+		return nil, err
+	}
 
 	tmp, err := os.CreateTemp(dir, ".gazette-backup-*.tmp")
 	if err != nil {
@@ -214,6 +217,16 @@ func countBlog(ctx context.Context, path string) (n backupCounts, err error) {
 		return n, err
 	}
 	return n, nil
+}
+
+// noWAL makes sure that the database at path is whole in its file, as
+// closing its last connection leaves it: a write-ahead log left beside it
+// would hold writes the file lacks.
+func noWAL(path string) error {
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return fmt.Errorf("%s: a write-ahead log is left beside the copy of the database", path)
+	}
+	return nil
 }
 
 func syncDir(dir string) error {
@@ -353,6 +366,9 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	counts, err := countBlog(ctx, filepath.Join(stage, backupDB))
 	if err != nil {
 		return fmt.Errorf("restore: %s: the database in it does not open: %w", name, err)
+	}
+	if err := noWAL(filepath.Join(stage, backupDB)); err != nil {
+		return fmt.Errorf("restore: %w", err)
 	}
 	if m != nil {
 		counts.Files = m.Counts.Files

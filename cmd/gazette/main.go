@@ -33,8 +33,9 @@ commands:
   user    add --name N --email E --role admin|editor|author --password-stdin | list
                                                         add an author (password from stdin), or list them
   copy    --to postgres://…                             copy the SQLite blog into an empty PostgreSQL database
-  backup  FILE                                          copy the blog's database to FILE, consistently, while it runs
-  restore FILE                                          replace the blog's database with a backup (server stopped)
+  backup  FILE                                          copy the blog (database and media) to one new FILE,
+                                                        consistently, while it runs
+  restore FILE                                          put a backup into an empty data directory (server stopped)
   build   [--theme-dir DIR] OUTDIR                      the public site as static files (with .gz and .br
                                                         copies); a second build rewrites only what changed
   help                                                  this text
