@@ -31,3 +31,12 @@ type RedirectStore interface {
 	// Redirects returns every redirect, by path.
 	Redirects(ctx context.Context) ([]Redirect, error)
 }
+
+// RedirectDeleter lets an admin take back a redirect added by mistake or
+// made stale by a page that now answers at its old path. It is a capability
+// apart from RedirectStore so that a store may be read-only about redirects.
+type RedirectDeleter interface {
+	// DeleteRedirect removes the redirect of old path; a path with no
+	// redirect is ErrNotFound.
+	DeleteRedirect(ctx context.Context, path string) error
+}

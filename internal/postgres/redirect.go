@@ -68,3 +68,11 @@ func (h *handle) AddRedirect(ctx context.Context, r gazette.Redirect) error {
 		return wrap(err, "add redirect %q", r.Path)
 	})
 }
+
+// DeleteRedirect implements gazette.RedirectDeleter.
+func (h *handle) DeleteRedirect(ctx context.Context, path string) error {
+	return h.one(ctx, func(q querier) error {
+		tag, err := q.Exec(ctx, `DELETE FROM redirects WHERE path = $1`, path)
+		return rowChanged(tag.RowsAffected(), err, fmt.Sprintf("redirect from %q", path), "delete")
+	})
+}

@@ -75,3 +75,20 @@ func (h *handle) AddRedirect(ctx context.Context, r gazette.Redirect) error {
 	}
 	return wrap(err, "add redirect %q", r.Path)
 }
+
+// DeleteRedirect implements gazette.RedirectDeleter.
+func (h *handle) DeleteRedirect(ctx context.Context, path string) error {
+	res, err := h.exec(ctx, `DELETE FROM redirects WHERE path = ?`, path)
+	if err != nil {
+		return wrap(err, "delete redirect %q", path)
+	}
+	if affected(res) == 0 {
+		return gazette.Errorf(gazette.ErrNotFound, "redirect from %q not found", path)
+	}
+	return nil
+}
+
+// DeleteRedirect implements gazette.RedirectDeleter.
+func (db *DB) DeleteRedirect(ctx context.Context, path string) error {
+	return db.write(ctx, func(h *handle) error { return h.DeleteRedirect(ctx, path) })
+}

@@ -224,6 +224,34 @@ func testRedirects(t *testing.T, open func(t *testing.T) *fixture) {
 	_, err := f.s.RedirectTarget(f.ctx, "/archives/000999.html")
 	wantKind(t, "RedirectTarget(unknown)", err, gazette.ErrNotFound)
 	wantKind(t, "AddRedirect(unknown entry)", f.s.AddRedirect(f.ctx, gazette.Redirect{Path: "/x", EntryID: 999}), gazette.ErrInvalid)
+
+	t.Run("Delete", func(t *testing.T) {
+		d := capability[gazette.RedirectDeleter](t, f.s)
+		must(t, "AddRedirect(path)", f.s.AddRedirect(f.ctx, gazette.Redirect{Path: "/feed/", Target: "/feed.xml"}))
+		must(t, "DeleteRedirect", d.DeleteRedirect(f.ctx, "/?p=123"))
+		_, err := f.s.Redirect(f.ctx, "/?p=123")
+		wantKind(t, "Redirect after DeleteRedirect", err, gazette.ErrNotFound)
+		_, err = f.s.RedirectTarget(f.ctx, "/?p=123")
+		wantKind(t, "RedirectTarget after DeleteRedirect", err, gazette.ErrNotFound)
+		must(t, "DeleteRedirect(path)", d.DeleteRedirect(f.ctx, "/feed/"))
+		wantKind(t, "DeleteRedirect again", d.DeleteRedirect(f.ctx, "/feed/"), gazette.ErrNotFound)
+		list, err := f.s.Redirects(f.ctx)
+		must(t, "Redirects", err)
+		if len(list) != 1 || list[0].Path != "/archives/000123.html" || list[0].EntryID != e2.ID {
+			t.Errorf("Redirects after deletes = %+v, want only /archives/000123.html to entry %d", list, e2.ID)
+		}
+		// Within a transaction too, as an admin's page deletes alongside other writes.
+		must(t, "AddRedirect", f.s.AddRedirect(f.ctx, gazette.Redirect{Path: "/tag/x/", Target: "/tags/x/"}))
+		must(t, "Atomic", f.s.Atomic(f.ctx, func(tx gazette.Tx) error {
+			td, ok := tx.(gazette.RedirectDeleter)
+			if !ok {
+				t.Fatal("the store's transaction does not implement gazette.RedirectDeleter")
+			}
+			return td.DeleteRedirect(f.ctx, "/tag/x/")
+		}))
+		_, err = f.s.Redirect(f.ctx, "/tag/x/")
+		wantKind(t, "Redirect after DeleteRedirect in a transaction", err, gazette.ErrNotFound)
+	})
 }
 
 func testSettings(t *testing.T, open func(t *testing.T) *fixture) {
