@@ -28,6 +28,7 @@ type Store interface {
 	gazette.MediaStore
 	gazette.RevisionStore
 	gazette.CommentEditStore
+	gazette.RedirectDeleter
 }
 
 // Previewer renders an unsaved entry in the blog's theme.
@@ -135,6 +136,9 @@ func (a *Admin) routes() []route {
 		{"POST /admin/comments/{id}/reply", editorOnly, a.commentReply},
 		{"GET /admin/media", authorOnly, a.mediaList},
 		{"POST /admin/media", authorOnly, a.mediaUpload},
+		{"GET /admin/redirects", adminOnly, a.redirectList},
+		{"POST /admin/redirects", adminOnly, a.redirectCreate},
+		{"POST /admin/redirects/delete", adminOnly, a.redirectDelete},
 		{"GET /admin/settings", adminOnly, a.settingsForm},
 		{"POST /admin/settings", adminOnly, a.settingsSave},
 		{"GET /admin/users", adminOnly, a.userList},

@@ -124,6 +124,7 @@ var notices = map[string]string{
 	"restored":  "Restored.",
 	"uploaded":  "Uploaded.",
 	"done":      "Done.",
+	"deleted":   "Deleted.",
 }
 
 func notice(r *http.Request) string { return notices[r.URL.Query().Get("notice")] }
