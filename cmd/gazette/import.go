@@ -25,15 +25,22 @@ import (
 func (e *env) importFile(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	format := fs.String("format", "", "mt, wxr or blogger (detected from the content when omitted)")
+	format := fs.String("format", "", "mt, wxr, blogger or html (detected from the content when omitted; a folder is html)")
+	allowPrivate := fs.Bool("allow-private", false, "with --format html and a list of addresses: let the pages be fetched from private and loopback addresses")
 	mediaDir := fs.String("media-dir", "", "a copy of the WordPress blog's wp-content/uploads, whose files are copied into media")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("import: want one FILE (gazette import [--format mt|wxr|blogger] [--media-dir DIR] FILE)")
+		return errors.New("import: want one FILE (gazette import [--format mt|wxr|blogger|html] [--media-dir DIR] FILE|DIR)")
 	}
 	name := fs.Arg(0)
+	if st, err := os.Stat(name); err == nil && st.IsDir() || *format == "html" {
+		if *format != "" && *format != "html" {
+			return fmt.Errorf("import: %s is a folder: only --format html reads a folder (of published pages)", name)
+		}
+		return e.importPages(ctx, name, *allowPrivate)
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -70,7 +77,7 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	case "blogger":
 		r = blogger.New(br, name)
 	default:
-		return fmt.Errorf("import: --format %q: want mt, wxr or blogger", *format)
+		return fmt.Errorf("import: --format %q: want mt, wxr, blogger or html", *format)
 	}
 	var uploads *importer.Uploads
 	if *mediaDir != "" {
