@@ -24,6 +24,7 @@ usage: gazette [--data DIR] [--db URL] COMMAND [flags]
 commands:
   serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   serve the blog
   import  [--format mt|wxr|blogger] FILE                import an export (format detected when omitted)
+  import  [--format html] DIR|URL-LIST                   recover a blog from its published pages
           [--media-dir DIR]                             with DIR, a copy of wp-content/uploads, copied into media
   export  --format mt|wxr [-o FILE]                     write the blog as a Movable Type or WordPress export
                                                         (standard output without -o)
