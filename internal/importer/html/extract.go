@@ -108,7 +108,7 @@ func isCommentish(n *xhtml.Node) bool {
 // entryScope finds the element holding the page's one entry: an h-entry
 // or hentry, else a classic container, else the content column. A page
 // with several is an index or archive.
-func (p *page) entryScope(sel ...string) (scope *xhtml.Node, mf bool, skip string) {
+func (p *page) entryScope() (scope *xhtml.Node, mf bool, skip string) {
 	var entries []*xhtml.Node
 	for _, n := range find(p.doc, byClass("h-entry", "hentry"), false) {
 		if !isCommentish(n) {

@@ -30,6 +30,7 @@ import (
 	"github.com/gazette-blog/gazette/internal/fetch"
 	"github.com/gazette-blog/gazette/internal/importer"
 	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 )
 
 // pageExts are the file names of published pages: Movable Type could be
@@ -45,7 +46,7 @@ type Reader struct {
 	entries int
 	seen    map[string]bool // ImportKeys read, to tell a page published twice
 	bytes   int64
-	load    func(source) ([]byte, error)
+	load    func(source) (body []byte, contentType string, err error)
 }
 
 // source is one page: a file of the folder or an address of the list.
@@ -91,7 +92,10 @@ func New(dir string, loc *time.Location) (*Reader, error) {
 	if len(r.sources) == 0 {
 		return nil, gazette.Errorf(gazette.ErrInvalid, "%s: no HTML pages in the folder", dir)
 	}
-	r.load = func(s source) ([]byte, error) { return os.ReadFile(s.where) }
+	r.load = func(s source) ([]byte, string, error) {
+		b, err := os.ReadFile(s.where)
+		return b, "", err
+	}
 	return r, nil
 }
 
@@ -130,15 +134,15 @@ func NewURLs(ctx context.Context, client *fetch.Client, list io.Reader, name str
 	if len(r.sources) == 0 {
 		return nil, gazette.Errorf(gazette.ErrInvalid, "%s: no addresses in the list", name)
 	}
-	r.load = func(s source) ([]byte, error) {
+	r.load = func(s source) ([]byte, string, error) {
 		resp, err := client.Get(ctx, s.where)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, s.line, err)
+			return nil, "", fmt.Errorf("%s:%d: %w", name, s.line, err)
 		}
 		if resp.StatusCode != 200 {
-			return nil, gazette.Errorf(gazette.ErrInvalid, "%s:%d: %s answered %d", name, s.line, s.where, resp.StatusCode)
+			return nil, "", gazette.Errorf(gazette.ErrInvalid, "%s:%d: %s answered %d", name, s.line, s.where, resp.StatusCode)
 		}
-		return resp.Body, nil
+		return resp.Body, resp.Header.Get("Content-Type"), nil
 	}
 	return r, nil
 }
@@ -158,12 +162,12 @@ func (r *Reader) Next() (*importer.Item, error) {
 	}
 	s := r.sources[r.next]
 	r.next++
-	b, err := r.load(s)
+	b, contentType, err := r.load(s)
 	if err != nil {
 		return nil, err
 	}
 	r.bytes += int64(len(b))
-	it, skip, err := Page(b, s.path, r.loc)
+	it, skip, err := Page(b, contentType, s.path, r.loc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.where, err)
 	}
@@ -184,7 +188,14 @@ func (r *Reader) Next() (*importer.Item, error) {
 
 // Page reads one published page whose path on the old blog was path. It
 // returns the entry, or else why the page holds none (an index, no date).
-func Page(b []byte, path string, loc *time.Location) (it *importer.Item, skip string, err error) {
+// contentType is the page's Content-Type header, if it came with one: pages
+// of the era were as often in ISO-8859-1 or windows-1252 as in UTF-8, said
+// so there or in a meta element.
+func Page(b []byte, contentType, path string, loc *time.Location) (it *importer.Item, skip string, err error) {
+	enc, _, _ := charset.DetermineEncoding(b, contentType)
+	if utf8, err := enc.NewDecoder().Bytes(b); err == nil {
+		b = utf8
+	}
 	doc, err := xhtml.Parse(bytes.NewReader(b))
 	if err != nil {
 		return nil, "", fmt.Errorf("parse: %w", err)

@@ -301,3 +301,18 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestLatin1 reads a page in ISO-8859-1, as it says in its meta element.
+func TestLatin1(t *testing.T) {
+	page := "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><title>Blog: Caf\xe9</title></head><body>" +
+		"<div class=\"entry\"><h3 class=\"entry-header\">Caf\xe9</h3><div class=\"entry-body\"><p>Cr\xe8me br\xfbl\xe9e.</p></div>" +
+		"<p class=\"entry-footer\"><span class=\"post-footers\">Posted by Jos\xe9 on April 16, 2006 10:57 AM</span></p></div></body></html>"
+	it, skip, err := Page([]byte(page), "", "/2006/04/cafe.html", time.UTC)
+	if err != nil || skip != "" {
+		t.Fatalf("got %v, skipped for %q", err, skip)
+	}
+	e := it.Entry
+	if e.Title != "Café" || gazette.PlainText(e.Body) != "Crème brûlée." || e.Author.Name != "José" || e.PublishedAt.Format(time.RFC3339) != "2006-04-16T10:57:00Z" {
+		t.Errorf("got %q, %q by %q at %v", e.Title, gazette.PlainText(e.Body), e.Author.Name, e.PublishedAt)
+	}
+}
