@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -152,3 +153,31 @@ func topicNames(ts []gazette.Topic) string {
 
 // words compares text without regard to how the lines were broken.
 func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// TestImportHTMLURLList recovers entries from a list of addresses: refused
+// on loopback without --allow-private, read with it.
+func TestImportHTMLURLList(t *testing.T) {
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join("..", "..", "internal", "importer", "html", "testdata", "eightbar"))))
+	defer srv.Close()
+	list := filepath.Join(t.TempDir(), "urls.txt")
+	urls := srv.URL + "/2006/06/16/ever-wanted-to-work-at-hursley/\n" + srv.URL + "/2006/06/17/eat-friday/\n" + srv.URL + "/2006/06/\n"
+	if err := os.WriteFile(list, []byte(urls), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	err := run(context.Background(), []string{"--data", dst, "import", "--format", "html", list}, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "urls.txt:1") {
+		t.Errorf("import from loopback without --allow-private: %v, want a refusal naming urls.txt:1", err)
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"--data", dst, "import", "--format", "html", "--allow-private", list}, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "imported 2 entries, 4 comments") || !strings.Contains(out.String(), "skipped 1 other item (index or archive page)") {
+		t.Errorf("summary %q", out.String())
+	}
+	got, _ := blogEntries(t, dst)
+	if got["Eat Friday!"] == nil || got["Ever wanted to work at Hursley?"] == nil {
+		t.Errorf("entries %v", got)
+	}
+}
