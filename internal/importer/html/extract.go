@@ -44,7 +44,7 @@ type page struct {
 
 // extract turns a page into an entry Item, or names why it is skipped.
 func (p *page) extract() (*importer.Item, string) {
-	scope, mf, skip := p.entryScope()
+	scope, skip := p.entryScope()
 	if skip != "" {
 		return nil, skip
 	}
@@ -63,12 +63,12 @@ func (p *page) extract() (*importer.Item, string) {
 	if e.Title == "" && strings.TrimSpace(gazette.PlainText(e.Body)) == "" {
 		return nil, skipEmpty
 	}
-	published, ok := p.published(scope, mf)
+	published, ok := p.published(scope)
 	if !ok {
 		return nil, skipNoDate
 	}
 	e.PublishedAt = published.UTC()
-	e.Author.Name = p.author(scope, mf)
+	e.Author.Name = p.author(scope)
 	for _, t := range p.topics(scope) {
 		e.Topics = append(e.Topics, gazette.Topic{Name: t})
 	}
@@ -108,7 +108,7 @@ func isCommentish(n *xhtml.Node) bool {
 // entryScope finds the element holding the page's one entry: an h-entry
 // or hentry, else a classic container, else the content column. A page
 // with several is an index or archive.
-func (p *page) entryScope() (scope *xhtml.Node, mf bool, skip string) {
+func (p *page) entryScope() (scope *xhtml.Node, skip string) {
 	var entries []*xhtml.Node
 	for _, n := range find(p.doc, byClass("h-entry", "hentry"), false) {
 		if !isCommentish(n) {
@@ -117,9 +117,9 @@ func (p *page) entryScope() (scope *xhtml.Node, mf bool, skip string) {
 	}
 	switch {
 	case len(entries) > 1:
-		return nil, false, skipIndex
+		return nil, skipIndex
 	case len(entries) == 1:
-		return entries[0], true, ""
+		return entries[0], ""
 	}
 	containers := find(p.doc, func(n *xhtml.Node) bool {
 		return (hasClass(n, containerClasses...) || entryID.MatchString(attr(n, "id"))) &&
@@ -127,9 +127,9 @@ func (p *page) entryScope() (scope *xhtml.Node, mf bool, skip string) {
 	}, false)
 	switch {
 	case len(containers) > 1:
-		return nil, false, skipIndex
+		return nil, skipIndex
 	case len(containers) == 1:
-		return containers[0], false, ""
+		return containers[0], ""
 	}
 	// Movable Type's first default templates: a content column holding a
 	// date heading, an h3 title, paragraphs and "Posted by".
@@ -140,7 +140,7 @@ func (p *page) entryScope() (scope *xhtml.Node, mf bool, skip string) {
 		col = first(p.doc, byTag(atom.Body))
 	}
 	if col == nil {
-		return nil, false, skipEmpty
+		return nil, skipEmpty
 	}
 	titles := find(col, byTag(atom.H3), false)
 	var real int
@@ -150,9 +150,9 @@ func (p *page) entryScope() (scope *xhtml.Node, mf bool, skip string) {
 		}
 	}
 	if real > 1 {
-		return nil, false, skipIndex
+		return nil, skipIndex
 	}
-	return col, false, ""
+	return col, ""
 }
 
 func (p *page) title(scope *xhtml.Node) *xhtml.Node {
@@ -247,7 +247,7 @@ func (p *page) footers(scope *xhtml.Node) []*xhtml.Node {
 	return append(in, out...)
 }
 
-func (p *page) published(scope *xhtml.Node, mf bool) (time.Time, bool) {
+func (p *page) published(scope *xhtml.Node) (time.Time, bool) {
 	// Microformats and machine-readable times first.
 	for _, n := range find(scope, func(n *xhtml.Node) bool {
 		return hasClass(n, "dt-published", "published") || n.DataAtom == atom.Time
@@ -324,7 +324,7 @@ func (p *page) rdfDate() (time.Time, bool) {
 	return t, ok && hasTime
 }
 
-func (p *page) author(scope *xhtml.Node, mf bool) string {
+func (p *page) author(scope *xhtml.Node) string {
 	if a := first(scope, byClass("p-author", "author")); a != nil && !isCommentish(a) {
 		if fn := first(a, byClass("fn", "p-name")); fn != nil {
 			return text(fn)
