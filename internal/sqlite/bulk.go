@@ -25,6 +25,12 @@ type bulk struct {
 // for every comment; built again once at the end, a sort.
 var bulkIndexes = []string{"comments_by_status", "comments_by_email"}
 
+// emptyBulkIndexes are dropped too when the blog has no comments yet: the
+// importer then finds repeated comments among the keys of the import itself
+// and asks the store nothing, and building the unique index at the end
+// still refuses, and so rolls back, an import that holds a key twice.
+var emptyBulkIndexes = []string{"comments_by_import_key"}
+
 // BeginBulkLoad tells the transaction that thousands of entries and comments
 // follow, as in an import. It trades the per-comment upkeep of entries'
 // comment counts for one count, at the end of the transaction, of the
@@ -59,7 +65,11 @@ func (h *handle) BeginBulkLoad(ctx context.Context) error {
 	if _, err := h.tx.ExecContext(ctx, `DROP TRIGGER comments_count_insert`); err != nil {
 		return wrap(err, "begin bulk load")
 	}
-	for _, name := range bulkIndexes {
+	indexes := bulkIndexes
+	if b.lastComment == 0 {
+		indexes = append(indexes[:len(indexes):len(indexes)], emptyBulkIndexes...)
+	}
+	for _, name := range indexes {
 		var def string
 		err := h.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?`, name).Scan(&def)
 		if errors.Is(err, sql.ErrNoRows) {

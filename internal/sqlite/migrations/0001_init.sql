@@ -113,9 +113,12 @@ CREATE TABLE comments (
 	user_agent TEXT NOT NULL DEFAULT '',
 	body       TEXT NOT NULL DEFAULT '',
 	status     TEXT NOT NULL,
-	import_key TEXT UNIQUE,
+	import_key TEXT,
 	created_at INTEGER NOT NULL
 );
+-- A named index rather than a UNIQUE column constraint, so that a bulk load
+-- into an empty blog can build it once at its end (see internal/sqlite/bulk.go).
+CREATE UNIQUE INDEX comments_by_import_key ON comments (import_key);
 CREATE INDEX comments_by_entry ON comments (entry_id, created_at, id);
 CREATE INDEX comments_by_status ON comments (status, created_at, id);
 CREATE INDEX comments_by_parent ON comments (parent_id) WHERE parent_id IS NOT NULL;
