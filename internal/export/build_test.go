@@ -1,0 +1,106 @@
+package export
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+func TestFileName(t *testing.T) {
+	tests := []struct {
+		path, want string
+		ok         bool
+	}{
+		{"/", "index.html", true},
+		{"/archives/2007/03/", "archives/2007/03/index.html", true},
+		{"/archives/2007/03/general.html", "archives/2007/03/general.html", true},
+		{"/topics/caf%C3%A9/atom.xml", "topics/café/atom.xml", true},
+		{"/a/../../etc/passwd", "etc/passwd", true}, // cleaned: inside OUTDIR
+		{"/..", "", false},
+		{"/" + ManifestName, "", false},
+		{"/bad%zz", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			got, ok := fileName(tc.path)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("fileName(%q) = %q, %v; want %q, %v", tc.path, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// blog is a small site of linked pages whose texts a test changes.
+type blog struct {
+	mu    sync.Mutex
+	pages map[string]string
+}
+
+func (b *blog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	body, ok := b.pages[r.URL.Path]
+	b.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, body)
+}
+
+func (b *blog) set(path, body string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if body == "" {
+		delete(b.pages, path)
+		return
+	}
+	b.pages[path] = body
+}
+
+func TestIncremental(t *testing.T) {
+	b := &blog{pages: map[string]string{
+		"/":                `<a href="/archives/">archives</a> <a href="https://blog.example.com/a.html">a</a> <a href="https://elsewhere.example/">not ours</a> <a href="/search?q=x">search</a>`,
+		"/archives/":       `<a href="/a.html">a</a> <a href="b.html">b</a> <a href="/gone/">gone</a>`,
+		"/a.html":          `A`,
+		"/archives/b.html": `B`,
+		"/gone/":           `soon gone`,
+	}}
+	out := t.TempDir()
+	cfg := Config{Handler: b, BaseURL: "https://blog.example.com/", Workers: 3}
+	build := func() Result {
+		t.Helper()
+		res, err := Build(context.Background(), cfg, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := build(); res.Pages != 5 || res.Written != 5 {
+		t.Fatalf("first build = %+v, want 5 pages written", res)
+	}
+	for _, f := range []string{"index.html", "archives/index.html", "archives/b.html.gz", "gone/index.html.br"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	if res := build(); res.Written != 0 || res.Unchanged != 5 {
+		t.Errorf("second build = %+v, want nothing written", res)
+	}
+	b.set("/a.html", "A, edited")
+	b.set("/gone/", "")
+	res := build()
+	if res.Written != 1 || res.Removed != 1 || res.Unchanged != 3 {
+		t.Errorf("build after an edit and a deletion = %+v, want 1 written, 1 removed, 3 unchanged", res)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "a.html")); string(got) != "A, edited" {
+		t.Errorf("a.html = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "gone")); err == nil {
+		t.Errorf("the deleted page's folder is still there")
+	}
+}
