@@ -15,12 +15,23 @@ import (
 // left open reads as plain words. It returns "" when no term has a letter or
 // digit, which the tokenizer would drop anyway.
 func ftsQuery(text string) string {
+	terms := searchTerms(text)
+	for i, t := range terms {
+		terms[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(terms, " ")
+}
+
+// searchTerms splits what a reader typed into its words and "quoted
+// phrases" (a phrase's words joined by one space), leaving out terms with
+// no letter or digit.
+func searchTerms(text string) []string {
 	var terms []string
 	add := func(term string) {
 		if strings.IndexFunc(term, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 			return
 		}
-		terms = append(terms, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
+		terms = append(terms, term)
 	}
 	words := func(s string) {
 		for _, w := range strings.Fields(s) {
@@ -43,7 +54,7 @@ func ftsQuery(text string) string {
 		add(strings.Join(strings.Fields(rest[:end]), " "))
 		text = rest[end+1:]
 	}
-	return strings.Join(terms, " ")
+	return terms
 }
 
 // searchDoc is an entry's text as the search index holds it.
@@ -156,8 +167,7 @@ func (h *handle) Search(ctx context.Context, q gazette.SearchQuery) ([]gazette.S
 	}
 	args := []any{match, !q.VisibleAt.IsZero(), micros(q.VisibleAt)}
 	limit, offset := window(q.Limit, q.Offset)
-	rows, err := h.query(ctx, `SELECT `+entryColumns+`,
-		snippet(entry_search, -1, char(2), char(3), '…', 24)`+searchFrom+`
+	rows, err := h.query(ctx, `SELECT `+entryColumns+searchFrom+`
 		ORDER BY bm25(entry_search, 10.0, 1.0), e.published_at DESC, e.id DESC
 		LIMIT ?4 OFFSET ?5`, append(args, limit, offset)...)
 	if err != nil {
@@ -165,11 +175,13 @@ func (h *handle) Search(ctx context.Context, q gazette.SearchQuery) ([]gazette.S
 	}
 	defer rows.Close()
 	var list []gazette.SearchResult
+	terms := searchTerms(q.Text)
 	for rows.Next() {
 		var r gazette.SearchResult
-		if r.Entry, err = scanEntry(rows, &r.Snippet); err != nil {
+		if r.Entry, err = scanEntry(rows); err != nil {
 			return nil, 0, wrap(err, "search %q", q.Text)
 		}
+		r.Snippet = snippet(terms, r.Entry)
 		list = append(list, r)
 	}
 	if err := rows.Err(); err != nil {
