@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/importer"
 	"github.com/gazette-blog/gazette/internal/importer/blogger"
 	"github.com/gazette-blog/gazette/internal/importer/movabletype"
@@ -50,8 +51,7 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 	if st, err := f.Stat(); err == nil {
 		size = st.Size()
 	}
-	counted := &countingReader{r: f}
-	br := bufio.NewReaderSize(counted, 64<<10)
+	br := bufio.NewReaderSize(f, 64<<10)
 	if *format == "" {
 		head, _ := br.Peek(4096)
 		*format = detectFormat(head)
@@ -85,11 +85,18 @@ func (e *env) importFile(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	return e.runImport(ctx, store, r, size, uploads)
+}
+
+// runImport imports what r reads into store, size bytes in all (0 when
+// unknown), showing progress on a terminal, and prints the summary. Every
+// format's import ends here.
+func (e *env) runImport(ctx context.Context, store gazette.Store, r importer.Reader, size int64, uploads *importer.Uploads) error {
 	// An import allocates fast and keeps little: collecting garbage half as
 	// often takes a tenth off its time, within its memory budget.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	start := time.Now()
-	progress := newProgress(e.stderr, size, counted)
+	progress := newProgress(e.stderr, size)
 	sum, err := importer.Import(ctx, store, publish.New(markdown.New(), sanitize.New()), r, importer.Options{
 		Progress: progress.update,
 		Uploads:  uploads,
@@ -146,31 +153,20 @@ func detectFormat(head []byte) string {
 	return ""
 }
 
-// countingReader counts the bytes read through it, for progress.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // progress shows an import's progress on a terminal, on one rewritten line,
 // and stays silent when stderr is a file or pipe.
 type progress struct {
-	w       io.Writer
-	tty     bool
-	size    int64
-	counted *countingReader
-	last    time.Time
-	shown   bool
+	w     io.Writer
+	tty   bool
+	size  int64
+	last  time.Time
+	shown bool
 }
 
-func newProgress(w io.Writer, size int64, counted *countingReader) *progress {
-	p := &progress{w: w, size: size, counted: counted}
+// newProgress returns the progress of reading a file of size bytes; the
+// bytes read come from the reader, through importer.Progress.
+func newProgress(w io.Writer, size int64) *progress {
+	p := &progress{w: w, size: size}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
@@ -184,11 +180,11 @@ func (p *progress) update(pr importer.Progress) {
 		return
 	}
 	p.last = time.Now()
-	pct := ""
+	of := ""
 	if p.size > 0 {
-		pct = fmt.Sprintf(" (%d%%)", p.counted.n*100/p.size)
+		of = fmt.Sprintf(" of %.1f MB (%d%%)", float64(p.size)/1e6, pr.Bytes*100/p.size)
 	}
-	fmt.Fprintf(p.w, "\rimporting: %d entries, %.1f of %.1f MB%s ", pr.Items, float64(p.counted.n)/1e6, float64(p.size)/1e6, pct)
+	fmt.Fprintf(p.w, "\rimporting: %d entries, %.1f MB%s ", pr.Items, float64(pr.Bytes)/1e6, of)
 	p.shown = true
 }
 

@@ -4,14 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/gazette-blog/gazette/internal/fetch"
-	"github.com/gazette-blog/gazette/internal/importer"
 	htmlpages "github.com/gazette-blog/gazette/internal/importer/html"
-	"github.com/gazette-blog/gazette/internal/markdown"
-	"github.com/gazette-blog/gazette/internal/publish"
-	"github.com/gazette-blog/gazette/internal/sanitize"
 )
 
 // importPages recovers a blog from its published pages: the folder name, or
@@ -43,12 +38,5 @@ func (e *env) importPages(ctx context.Context, name string, allowPrivate bool) e
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	start := time.Now()
-	sum, err := importer.Import(ctx, store, publish.New(markdown.New(), sanitize.New()), r, importer.Options{})
-	if err != nil {
-		return fmt.Errorf("import: %w (nothing was imported)", err)
-	}
-	e.tellServers(ctx, store)
-	fmt.Fprintf(e.stdout, "%s in %.1fs\n", sum, time.Since(start).Seconds())
-	return nil
+	return e.runImport(ctx, store, r, 0, nil)
 }

@@ -4,6 +4,8 @@
 package importer
 
 import (
+	"io"
+
 	"github.com/gazette-blog/gazette"
 )
 
@@ -109,4 +111,18 @@ type Reader interface {
 type ByteCounter interface {
 	// BytesRead returns how many bytes of the export have been read.
 	BytesRead() int64
+}
+
+// CountingReader counts the bytes read through it, for a Reader's
+// BytesRead when the decoder it feeds reads ahead on its own.
+type CountingReader struct {
+	R io.Reader
+	N int64 // bytes read so far
+}
+
+// Read reads from R and counts what it read.
+func (c *CountingReader) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N += int64(n)
+	return n, err
 }

@@ -31,7 +31,7 @@ const labelScheme = "http://www.blogger.com/atom/ns#"
 // Reader reads a Blogger export. It implements importer.Reader and
 // importer.ByteCounter.
 type Reader struct {
-	src   *countingReader
+	src   *importer.CountingReader
 	name  string
 	err   error
 	items []*importer.Item
@@ -40,22 +40,11 @@ type Reader struct {
 
 // New returns a Reader of the export r; name is used in error messages.
 func New(r io.Reader, name string) *Reader {
-	return &Reader{src: &countingReader{r: r}, name: name}
+	return &Reader{src: &importer.CountingReader{R: r}, name: name}
 }
 
 // BytesRead returns how many bytes of the export have been read.
-func (r *Reader) BytesRead() int64 { return r.src.n }
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
+func (r *Reader) BytesRead() int64 { return r.src.N }
 
 // Next returns the next item of the export, or io.EOF after the last one.
 func (r *Reader) Next() (*importer.Item, error) {

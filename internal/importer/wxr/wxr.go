@@ -33,7 +33,7 @@ const maxField = 32 << 20
 // importer.ByteCounter.
 type Reader struct {
 	dec   *xml.Decoder
-	count *countingReader
+	count *importer.CountingReader
 	name  string
 	loc   *time.Location
 
@@ -58,7 +58,7 @@ func New(r io.Reader, name string, loc *time.Location) *Reader {
 	if loc == nil {
 		loc = time.UTC
 	}
-	c := &countingReader{r: r}
+	c := &importer.CountingReader{R: r}
 	dec := xml.NewDecoder(repair.NewXMLReader(c))
 	dec.CharsetReader = charsetReader
 	return &Reader{
@@ -80,18 +80,7 @@ func charsetReader(label string, input io.Reader) (io.Reader, error) {
 }
 
 // BytesRead returns how many bytes of the export have been read.
-func (r *Reader) BytesRead() int64 { return r.count.n }
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
+func (r *Reader) BytesRead() int64 { return r.count.N }
 
 // Next returns the next item of the export, or io.EOF after the last one.
 func (r *Reader) Next() (*importer.Item, error) {
