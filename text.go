@@ -121,3 +121,36 @@ func Shorten(text string, max int) string {
 	}
 	return strings.TrimRight(text[:cut], " ,;:.") + "…"
 }
+
+// latinLetters lists the accented Latin letters of Latin-1 and Latin
+// Extended-A, and the ligatures, by the ASCII letters they are written as
+// without their accents.
+var latinLetters = [...]struct{ ascii, letters string }{
+	{"A", "ÀÁÂÃÄÅĀĂĄ"}, {"a", "àáâãäåāăą"}, {"AE", "Æ"}, {"ae", "æ"},
+	{"C", "ÇĆĈĊČ"}, {"c", "çćĉċč"}, {"D", "ĎĐ"}, {"d", "ďđ"},
+	{"E", "ÈÉÊËĒĔĖĘĚ"}, {"e", "èéêëēĕėęě"}, {"f", "ƒ"},
+	{"G", "ĜĞĠĢ"}, {"g", "ĝğġģ"}, {"H", "ĤĦ"}, {"h", "ĥħ"},
+	{"I", "ÌÍÎÏĨĪĬĮİ"}, {"i", "ìíîïĩīĭįı"}, {"IJ", "Ĳ"}, {"ij", "ĳ"},
+	{"J", "Ĵ"}, {"j", "ĵ"}, {"K", "Ķ"}, {"k", "ķĸ"},
+	{"L", "ĹĻĽŁ"}, {"l", "ĺļľĿŀł"}, {"N", "ÑŃŅŇŊ"}, {"n", "ñńņňŉŋ"},
+	{"O", "ÒÓÔÕÖØŌŎŐ"}, {"o", "òóôõöøōŏő"}, {"OE", "Œ"}, {"oe", "œ"},
+	{"R", "ŔŖŘ"}, {"r", "ŕŗř"}, {"S", "ŚŜŞŠȘ"}, {"s", "śŝşšș"}, {"ss", "ß"},
+	{"T", "ŢŤŦȚ"}, {"t", "ţťŧț"}, {"U", "ÙÚÛÜŨŪŬŮŰŲ"}, {"u", "ùúûüũūŭůűų"},
+	{"W", "Ŵ"}, {"w", "ŵ"}, {"Y", "ÝŶŸ"}, {"y", "ýÿŷ"}, {"Z", "ŹŻŽ"}, {"z", "źżž"},
+}
+
+// FoldLatin returns the ASCII letters an accented Latin letter or ligature
+// is written as without its accents (é → e, Æ → AE, ß → ss), and false for
+// any other rune. Basenames are made with it, as Movable Type made them, and
+// search snippets match words with it, as the search index does.
+func FoldLatin(r rune) (string, bool) {
+	if r < 0xc0 {
+		return "", false
+	}
+	for _, row := range latinLetters {
+		if strings.ContainsRune(row.letters, r) {
+			return row.ascii, true
+		}
+	}
+	return "", false
+}

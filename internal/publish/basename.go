@@ -2,32 +2,9 @@ package publish
 
 import (
 	"strings"
-)
 
-// fold maps the accented Latin letters of Latin-1 and Latin Extended-A to the
-// ASCII letters Movable Type transliterated them to when it made basenames.
-// Letters with no entry here and outside ASCII are dropped, as MT dropped them.
-var fold = func() map[rune]string {
-	m := make(map[rune]string)
-	for _, group := range []struct{ ascii, letters string }{
-		{"A", "ÀÁÂÃÄÅĀĂĄ"}, {"a", "àáâãäåāăą"}, {"AE", "Æ"}, {"ae", "æ"},
-		{"C", "ÇĆĈĊČ"}, {"c", "çćĉċč"}, {"D", "ĎĐ"}, {"d", "ďđ"},
-		{"E", "ÈÉÊËĒĔĖĘĚ"}, {"e", "èéêëēĕėęě"}, {"f", "ƒ"},
-		{"G", "ĜĞĠĢ"}, {"g", "ĝğġģ"}, {"H", "ĤĦ"}, {"h", "ĥħ"},
-		{"I", "ÌÍÎÏĨĪĬĮİ"}, {"i", "ìíîïĩīĭįı"}, {"IJ", "Ĳ"}, {"ij", "ĳ"},
-		{"J", "Ĵ"}, {"j", "ĵ"}, {"K", "Ķ"}, {"k", "ķĸ"},
-		{"L", "ĹĻĽŁ"}, {"l", "ĺļľĿŀł"}, {"N", "ÑŃŅŇŊ"}, {"n", "ñńņňŉŋ"},
-		{"O", "ÒÓÔÕÖØŌŎŐ"}, {"o", "òóôõöøōŏő"}, {"OE", "Œ"}, {"oe", "œ"},
-		{"R", "ŔŖŘ"}, {"r", "ŕŗř"}, {"S", "ŚŜŞŠȘ"}, {"s", "śŝşšș"}, {"ss", "ß"},
-		{"T", "ŢŤŦȚ"}, {"t", "ţťŧț"}, {"U", "ÙÚÛÜŨŪŬŮŰŲ"}, {"u", "ùúûüũūŭůűų"},
-		{"W", "Ŵ"}, {"w", "ŵ"}, {"Y", "ÝŶŸ"}, {"y", "ýÿŷ"}, {"Z", "ŹŻŽ"}, {"z", "źżž"},
-	} {
-		for _, r := range group.letters {
-			m[r] = group.ascii
-		}
-	}
-	return m
-}()
+	"github.com/gazette-blog/gazette"
+)
 
 // Dirify returns the basename Movable Type would make of s, at most limit
 // bytes long: accented Latin letters folded to ASCII, lower case, HTML tags
@@ -41,7 +18,7 @@ func Dirify(s string, limit int) string {
 	var folded strings.Builder
 	folded.Grow(len(s))
 	for _, r := range s {
-		if f, ok := fold[r]; ok {
+		if f, ok := gazette.FoldLatin(r); ok {
 			folded.WriteString(f)
 		} else {
 			folded.WriteRune(r)

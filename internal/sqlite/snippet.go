@@ -147,7 +147,9 @@ func highlight(text string, phrases [][]string) (string, bool) {
 }
 
 // foldWord lower-cases w and takes the accents off Latin letters, as the
-// index's tokenizer does with remove_diacritics 2.
+// index's tokenizer does with remove_diacritics 2 (which also leaves
+// ligatures such as æ whole; FoldLatin splits them, a difference that can
+// only miss a highlight, never a result).
 func foldWord(w string) string {
 	var b strings.Builder
 	b.Grow(len(w))
@@ -156,7 +158,7 @@ func foldWord(w string) string {
 			continue // a combining accent
 		}
 		if r >= utf8.RuneSelf {
-			if base, ok := latinBase[r]; ok {
+			if base, ok := gazette.FoldLatin(r); ok {
 				b.WriteString(base)
 				continue
 			}
@@ -165,20 +167,3 @@ func foldWord(w string) string {
 	}
 	return b.String()
 }
-
-// latinBase maps accented lower-case Latin letters to their base letters.
-var latinBase = func() map[rune]string {
-	m := map[rune]string{}
-	for _, row := range []struct{ base, accented string }{
-		{"a", "àáâãäåāăąǎǻ"}, {"c", "çćĉċč"}, {"d", "ďđ"}, {"e", "èéêëēĕėęě"},
-		{"g", "ĝğġģ"}, {"h", "ĥħ"}, {"i", "ìíîïĩīĭįı"}, {"j", "ĵ"}, {"k", "ķ"},
-		{"l", "ĺļľŀł"}, {"n", "ñńņňŉ"}, {"o", "òóôõöøōŏőǿ"}, {"r", "ŕŗř"},
-		{"s", "śŝşšș"}, {"t", "ţťŧț"}, {"u", "ùúûüũūŭůűų"}, {"w", "ŵ"},
-		{"y", "ýÿŷ"}, {"z", "źżž"},
-	} {
-		for _, r := range row.accented {
-			m[r] = row.base
-		}
-	}
-	return m
-}()
