@@ -238,10 +238,6 @@ func (im *importer) run(ctx context.Context, r Reader) error {
 		}
 	}()
 
-	// The writes themselves run without ctx's cancellation, which would
-	// cost the driver a goroutine for every statement; a cancelled ctx
-	// still stops the import between two items, and rolls it back.
-	wctx := context.WithoutCancel(ctx)
 	var p Progress
 	for res := range items {
 		if res.err == io.EOF {
@@ -253,7 +249,7 @@ func (im *importer) run(ctx context.Context, r Reader) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := im.item(wctx, res.item); err != nil {
+		if err := im.item(ctx, res.item); err != nil {
 			return err
 		}
 		p.Items++

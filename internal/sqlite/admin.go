@@ -145,11 +145,11 @@ func (h *handle) CreateMedia(ctx context.Context, m *gazette.Media) error {
 
 // Media implements gazette.MediaStore.
 func (h *handle) Media(ctx context.Context, id int64) (*gazette.Media, error) {
-	s, err := h.stmt(ctx, mediaSelect+` WHERE id = ?`)
+	row, err := h.row(ctx, mediaSelect+` WHERE id = ?`, id)
 	if err != nil {
 		return nil, wrap(err, "read media %d", id)
 	}
-	m, err := scanMedia(s.QueryRowContext(ctx, id))
+	m, err := scanMedia(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "there is no media %d", id)
 	}
@@ -236,11 +236,11 @@ func (h *handle) Revisions(ctx context.Context, entryID int64) ([]*gazette.Revis
 
 // Revision implements gazette.RevisionStore.
 func (h *handle) Revision(ctx context.Context, id int64) (*gazette.Revision, error) {
-	s, err := h.stmt(ctx, revisionSelect+` WHERE id = ?`)
+	row, err := h.row(ctx, revisionSelect+` WHERE id = ?`, id)
 	if err != nil {
 		return nil, wrap(err, "read revision %d", id)
 	}
-	r, err := scanRevision(s.QueryRowContext(ctx, id))
+	r, err := scanRevision(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "there is no revision %d", id)
 	}
@@ -293,11 +293,11 @@ func (h *handle) TrashedEntries(ctx context.Context) ([]*gazette.Trashed, error)
 
 // TrashedEntry implements gazette.RevisionStore.
 func (h *handle) TrashedEntry(ctx context.Context, id int64) (*gazette.Trashed, error) {
-	s, err := h.stmt(ctx, trashSelect+` WHERE id = ?`)
+	row, err := h.row(ctx, trashSelect+` WHERE id = ?`, id)
 	if err != nil {
 		return nil, wrap(err, "read trash %d", id)
 	}
-	t, err := scanTrashed(s.QueryRowContext(ctx, id))
+	t, err := scanTrashed(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "there is nothing in the trash with ID %d", id)
 	}

@@ -86,11 +86,11 @@ func (h *handle) UpdateAuthor(ctx context.Context, a *gazette.Author) error {
 }
 
 func (h *handle) authorWhere(ctx context.Context, what, where string, arg any) (*gazette.Author, error) {
-	s, err := h.stmt(ctx, authorSelect+" WHERE "+where)
+	row, err := h.row(ctx, authorSelect+" WHERE "+where, arg)
 	if err != nil {
 		return nil, wrap(err, "read %s", what)
 	}
-	a, err := scanAuthor(s.QueryRowContext(ctx, arg))
+	a, err := scanAuthor(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "%s not found", what)
 	}

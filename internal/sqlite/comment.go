@@ -65,11 +65,11 @@ func (h *handle) CreateComment(ctx context.Context, c *gazette.Comment) error {
 
 // Comment implements gazette.CommentStore.
 func (h *handle) Comment(ctx context.Context, id int64) (*gazette.Comment, error) {
-	s, err := h.stmt(ctx, commentSelect+` WHERE c.id = ?`)
+	row, err := h.row(ctx, commentSelect+` WHERE c.id = ?`, id)
 	if err != nil {
 		return nil, wrap(err, "read comment %d", id)
 	}
-	c, err := scanComment(s.QueryRowContext(ctx, id))
+	c, err := scanComment(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "comment %d not found", id)
 	}

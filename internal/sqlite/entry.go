@@ -90,11 +90,11 @@ func scanEntry(row scanner, extra ...any) (*gazette.Entry, error) {
 
 // entryWhere reads one entry; no row is ErrNotFound with the message what.
 func (h *handle) entryWhere(ctx context.Context, what, where string, args ...any) (*gazette.Entry, error) {
-	s, err := h.stmt(ctx, entrySelect+" WHERE "+where)
+	row, err := h.row(ctx, entrySelect+" WHERE "+where, args...)
 	if err != nil {
 		return nil, wrap(err, "read %s", what)
 	}
-	e, err := scanEntry(s.QueryRowContext(ctx, args...))
+	e, err := scanEntry(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "%s not found", what)
 	}

@@ -86,7 +86,26 @@ func (h *handle) exec(ctx context.Context, query string, args ...any) (sql.Resul
 	if err != nil {
 		return nil, err
 	}
+	if ctx, err = h.runCtx(ctx); err != nil {
+		return nil, err
+	}
 	return s.ExecContext(ctx, args...)
+}
+
+// runCtx returns the context to run a statement with. Inside a transaction
+// statements are short, and the driver watches a cancellable context with a
+// goroutine for every statement, which an import of a hundred thousand
+// statements pays for dearly; so there cancellation is checked before each
+// statement rather than during it. A cancelled context still stops the
+// transaction at its next statement, and Atomic rolls it back.
+func (h *handle) runCtx(ctx context.Context) (context.Context, error) {
+	if h.tx == nil {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 func (h *handle) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -94,16 +113,31 @@ func (h *handle) query(ctx context.Context, query string, args ...any) (*sql.Row
 	if err != nil {
 		return nil, err
 	}
+	if ctx, err = h.runCtx(ctx); err != nil {
+		return nil, err
+	}
 	return s.QueryContext(ctx, args...)
 }
 
 // queryRow scans the one row of query into dest; no row is sql.ErrNoRows.
 func (h *handle) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
-	s, err := h.stmt(ctx, query)
+	row, err := h.row(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	return s.QueryRowContext(ctx, args...).Scan(dest...)
+	return row.Scan(dest...)
+}
+
+// row runs query, which returns at most one row, for its scanner.
+func (h *handle) row(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	s, err := h.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = h.runCtx(ctx); err != nil {
+		return nil, err
+	}
+	return s.QueryRowContext(ctx, args...), nil
 }
 
 // exists reports whether query returns a row.

@@ -12,11 +12,11 @@ import (
 
 // CommentByToken implements gazette.CommentTokenStore.
 func (h *handle) CommentByToken(ctx context.Context, token string) (*gazette.Comment, error) {
-	s, err := h.stmt(ctx, commentSelect+` WHERE c.id = (SELECT comment_id FROM comment_tokens WHERE token = ?)`)
+	row, err := h.row(ctx, commentSelect+` WHERE c.id = (SELECT comment_id FROM comment_tokens WHERE token = ?)`, token)
 	if err != nil {
 		return nil, wrap(err, "look up form token")
 	}
-	c, err := scanComment(s.QueryRowContext(ctx, token))
+	c, err := scanComment(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "form token not used")
 	}

@@ -48,11 +48,11 @@ func timeOrZero(t time.Time) int64 {
 
 // MentionBySource implements gazette.LinkbackStore.
 func (h *handle) MentionBySource(ctx context.Context, entryID int64, source string) (*gazette.Mention, error) {
-	s, err := h.stmt(ctx, `SELECT `+mentionColumns+` FROM mentions WHERE entry_id = ? AND source_url = ? ORDER BY id LIMIT 1`)
+	row, err := h.row(ctx, `SELECT `+mentionColumns+` FROM mentions WHERE entry_id = ? AND source_url = ? ORDER BY id LIMIT 1`, entryID, source)
 	if err != nil {
 		return nil, wrap(err, "mention of entry %d from %q", entryID, source)
 	}
-	m, err := scanMention(s.QueryRowContext(ctx, entryID, source).Scan)
+	m, err := scanMention(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, gazette.Errorf(gazette.ErrNotFound, "entry %d has no mention from %s", entryID, source)
 	}

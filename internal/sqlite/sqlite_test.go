@@ -186,3 +186,29 @@ func TestEntriesNoText(t *testing.T) {
 		t.Errorf("NoText entry:\n got %+v\nwant %+v", *titles[0], want)
 	}
 }
+
+// TestAtomicCancelled: statements in a transaction run without watching
+// their context, but a cancelled context stops the transaction at its next
+// statement and nothing of it is kept.
+func TestAtomicCancelled(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "gazette.db"))
+	defer db.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.Atomic(ctx, func(tx gazette.Tx) error {
+		if err := tx.CreateAuthor(ctx, &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}); err != nil {
+			return err
+		}
+		cancel()
+		return tx.CreateAuthor(ctx, &gazette.Author{Name: "Bob", Slug: "bob", Role: gazette.RoleAuthor})
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Atomic after cancel: %v, want context.Canceled", err)
+	}
+	authors, err := db.Authors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(authors) != 0 {
+		t.Errorf("%d authors kept from a cancelled transaction, want 0", len(authors))
+	}
+}
