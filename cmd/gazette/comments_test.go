@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -16,7 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
+
+	"github.com/gazette-blog/gazette/internal/sanitize/naughtytest"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -322,44 +322,10 @@ func postNaughty(t *testing.T, dir, base string) int {
 	return n
 }
 
-// naughtyStrings reads the hostile strings kept with the sanitiser's tests
-// (copies of ../shared/testdata/naughty): each line, each JSON string and
-// each whole file that fits a comment, distinct, non-blank, valid UTF-8.
+// naughtyStrings reads the hostile strings kept with the sanitiser's tests.
 func naughtyStrings(t *testing.T) []string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "internal", "sanitize", "testdata", "naughty")
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if strings.TrimSpace(s) != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= 5000 && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "LICENSE") || d.Name() == "README.md" {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(path, ".json") {
-			var strs []string
-			if err := json.Unmarshal(data, &strs); err != nil {
-				return err
-			}
-			for _, s := range strs {
-				add(s)
-			}
-			return nil
-		}
-		add(string(data))
-		for _, l := range strings.Split(string(data), "\n") {
-			add(l)
-		}
-		return nil
-	})
+	out, err := naughtytest.Comments(filepath.Join("..", "..", "internal", "sanitize", "testdata", "naughty"), 5000)
 	if err != nil {
 		t.Fatal(err)
 	}

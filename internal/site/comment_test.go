@@ -2,7 +2,6 @@ package site_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -18,7 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
+
+	"github.com/gazette-blog/gazette/internal/sanitize/naughtytest"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
@@ -724,39 +723,7 @@ func TestNaughtyComments(t *testing.T) {
 // refused with a message.)
 func naughtyInputs(t *testing.T) []string {
 	dir := filepath.Join("..", "sanitize", "testdata", "naughty")
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if strings.TrimSpace(s) == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > 5000 || seen[s] {
-			return
-		}
-		seen[s] = true
-		out = append(out, s)
-	}
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "LICENSE") || d.Name() == "README.md" {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(path, ".json") {
-			var strs []string
-			if err := json.Unmarshal(data, &strs); err != nil {
-				return err
-			}
-			for _, s := range strs {
-				add(s)
-			}
-			return nil
-		}
-		add(string(data))
-		for _, l := range strings.Split(string(data), "\n") {
-			add(l)
-		}
-		return nil
-	})
+	out, err := naughtytest.Comments(dir, 5000)
 	if err != nil {
 		t.Fatal(err)
 	}
