@@ -12,7 +12,6 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/mail"
-	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/spam"
 )
 
@@ -51,9 +50,12 @@ const tokenSweepEvery = 256
 // nothing, and the refusal is a *gazette.Error whose message tells the
 // reader what to change.
 //
-// A form token is accepted once. Posting the same comment again with the
-// same token (a reader's retry after a lost response) returns the comment
-// the first post stored, without storing another.
+// A form token is accepted once from each reader's address. The page cache
+// hands every reader of an entry page the same form, so one reader's
+// comment must not spend the token of the others; a second comment from
+// the same address with the same token is refused, and posting the same
+// comment again (a reader's retry after a lost response) returns the
+// comment the first post stored, without storing another.
 func (p *Publisher) SubmitComment(ctx context.Context, store gazette.Store, s gazette.Settings, f CommentForm, now time.Time) (*gazette.Comment, error) {
 	in := s.CommentIntake
 	if err := checkFields(&f, in); err != nil {
@@ -75,7 +77,7 @@ func (p *Publisher) SubmitComment(ctx context.Context, store gazette.Store, s ga
 		expires = now.Add(gazette.DefaultCommentIntake().TokenMaxAge)
 	}
 	sub := &submission{
-		store: store, s: s, now: now, expires: expires, token: f.Token,
+		store: store, s: s, now: now, expires: expires, token: tokenUse(secret, f.Token, f.IP),
 		c: &gazette.Comment{
 			EntryID: f.EntryID, ParentID: f.ParentID, Name: f.Name, Email: f.Email, URL: f.URL,
 			Body: f.Body, IP: f.IP, UserAgent: f.UserAgent, CreatedAt: now.UTC(),
@@ -87,8 +89,6 @@ func (p *Publisher) SubmitComment(ctx context.Context, store gazette.Store, s ga
 		return nil, sub.err
 	}
 	if !sub.replay {
-		// Its form's token is spent, and an approved comment shows.
-		p.Changed(ctx, pagecache.Form(sub.c.EntryID))
 		if sub.c.Status == gazette.CommentApproved {
 			p.commentChanged(ctx, sub.c.EntryID)
 		}

@@ -75,6 +75,16 @@ func (p *Publisher) FormToken(ctx context.Context, store gazette.Store, entryID 
 	return body + "." + base64.RawURLEncoding.EncodeToString(mac(secret, "form:"+body)[:18]), nil
 }
 
+// tokenUse is what records a token's use: the token and, when the reader's
+// address is known, a keyed hash of it, so that the use is one reader's and
+// the address itself is not kept.
+func tokenUse(secret []byte, token, ip string) string {
+	if ip == "" {
+		return token
+	}
+	return token + "." + base64.RawURLEncoding.EncodeToString(mac(secret, "reader:"+ip)[:12])
+}
+
 // checkToken verifies a form token for entryID at now against the intake
 // settings, and returns when it was issued.
 func checkToken(secret []byte, token string, entryID int64, now time.Time, in gazette.CommentIntake) (time.Time, error) {
