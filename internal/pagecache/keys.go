@@ -52,9 +52,6 @@ func EntryLink(id int64) string { return "l:" + strconv.FormatInt(id, 10) }
 // count in lists).
 func Comments(entryID int64) string { return "c:" + strconv.FormatInt(entryID, 10) }
 
-// Form is the key of an entry's comment form, whose token a comment spends.
-func Form(entryID int64) string { return "f:" + strconv.FormatInt(entryID, 10) }
-
 // Mentions is the key of the approved mentions of an entry.
 func Mentions(entryID int64) string { return "m:" + strconv.FormatInt(entryID, 10) }
 

@@ -59,14 +59,13 @@ func dependOnEntry(ctx context.Context, e *gazette.Entry) {
 
 // dependOnComments records that the page shows e's approved comments (or
 // their count) and, on e's own page, the comment form: its token is good
-// for one comment and for a while, and comments close some days after
-// publication.
+// for a while (and for one comment from each reader, so every reader may
+// be shown the same one), and comments close some days after publication.
 func dependOnComments(ctx context.Context, e *gazette.Entry, form bool, st gazette.Settings, now time.Time) {
 	pagecache.Depend(ctx, pagecache.Comments(e.ID))
 	if !form {
 		return
 	}
-	pagecache.Depend(ctx, pagecache.Form(e.ID))
 	if days := st.CommentsCloseAfterDays; days > 0 {
 		if closes := e.PublishedAt.AddDate(0, 0, days); closes.After(now) {
 			pagecache.ExpireAt(ctx, closes)
