@@ -58,6 +58,7 @@ type Summary struct {
 	Ignoring string // the kinds of the things ignored, comma-separated
 
 	Media        int    // files of attachments stored as media
+	MediaKept    int    // files of attachments the blog's media had already, from an earlier import
 	MediaMissing int    // files of attachments not found, or not readable
 	MediaMissed  string // the first few of those, comma-separated, each with the reason when it is not missing
 }
@@ -84,6 +85,9 @@ func (s Summary) String() string {
 	fmt.Fprintf(&b, ", %s", plural(s.Redirects, "redirect", "redirects"))
 	if s.Media > 0 {
 		fmt.Fprintf(&b, ", %s", plural(s.Media, "media file", "media files"))
+	}
+	if s.MediaKept > 0 {
+		fmt.Fprintf(&b, " (%s already in the blog's media)", plural(s.MediaKept, "file", "files"))
 	}
 	if s.Private > 0 {
 		fmt.Fprintf(&b, "; %s kept as drafts (private or password-protected on the old blog)",
@@ -196,12 +200,13 @@ type importer struct {
 	topics      map[string]int64           // IDs by name
 	authorSlugs map[string]bool            // slugs taken by authors created here
 	topicSlugs  map[string]bool
-	tags        map[string]bool  // tags met so far
-	last        *gazette.Entry   // the entry written last
-	ignored     map[string]bool  // kinds of item skipped so far
-	empty       bool             // the blog had no entries when the import began
-	keys        map[string]int64 // IDs of the entries imported here, by ImportKey
-	media       *mediaLinks      // the old addresses of the files stored; nil without Options.Uploads
+	tags        map[string]bool             // tags met so far
+	last        *gazette.Entry              // the entry written last
+	ignored     map[string]bool             // kinds of item skipped so far
+	empty       bool                        // the blog had no entries when the import began
+	keys        map[string]int64            // IDs of the entries imported here, by ImportKey
+	media       *mediaLinks                 // the old addresses of the files stored; nil without Options.Uploads
+	stored      map[string][]*gazette.Media // the blog's media before the import, by storedName
 }
 
 // readResult carries one item, or the error that ended the reading, from the

@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/media"
+	"github.com/gazette-blog/gazette/internal/publish"
 )
 
 // Uploads copies the files an old blog had uploaded into the blog's media,
@@ -57,6 +60,9 @@ func (im *importer) storeUploads(ctx context.Context, staging string) error {
 		return errors.New("import: this store cannot record media within an import")
 	}
 	im.media = &mediaLinks{byFile: map[string]*gazette.Media{}}
+	if err := im.readMedia(ctx, ms); err != nil {
+		return err
+	}
 	bases := map[string]bool{}
 	for _, a := range up.Attachments {
 		if a.File == "" || !fs.ValidPath(a.File) {
@@ -116,6 +122,12 @@ func (im *importer) storeFile(ctx context.Context, ms gazette.MediaStore, stagin
 	if !reMonth.MatchString(folder) {
 		folder = "imported"
 	}
+	if m, err := im.copied(f, folder, a.File); err != nil {
+		return nil, fmt.Errorf("import: line %d: %w", a.Line, err)
+	} else if m != nil {
+		im.sum.MediaKept++
+		return m, nil
+	}
 	alt := a.Alt
 	if alt == "" {
 		alt = path.Base(a.File)
@@ -134,6 +146,80 @@ func (im *importer) storeFile(ctx context.Context, ms gazette.MediaStore, stagin
 	}
 	im.sum.Media++
 	return m, nil
+}
+
+// readMedia notes the media the blog has, by the folder and name they were
+// stored under, so that importing the same export again finds the files it
+// copied the first time instead of copying them twice.
+func (im *importer) readMedia(ctx context.Context, ms gazette.MediaStore) error {
+	im.stored = map[string][]*gazette.Media{}
+	const page = 500
+	for offset := 0; ; offset += page {
+		list, _, err := ms.MediaList(ctx, page, offset)
+		if err != nil {
+			return fmt.Errorf("import: read the blog's media: %w", err)
+		}
+		for _, m := range list {
+			if k, ok := storedName(m.Path); ok {
+				im.stored[k] = append(im.stored[k], m)
+			}
+		}
+		if len(list) < page {
+			return nil
+		}
+	}
+}
+
+// reStored is the path media.Save gives a file: its folder, its name made
+// plain, a random part and the extension of its type.
+var reStored = regexp.MustCompile(`^/media/(.+)-[0-9a-f]{8}\.[a-z0-9]+$`)
+
+// storedName returns the folder and plain name of a stored file's path.
+func storedName(p string) (string, bool) {
+	m := reStored.FindStringSubmatch(p)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// copied returns the media that holds the same bytes as f, stored from a
+// file of that name in that folder, or nil. f is read and rewound.
+func (im *importer) copied(f *os.File, folder, name string) (*gazette.Media, error) {
+	base := path.Base(name)
+	candidates := im.stored[folder+"/"+publish.Dirify(strings.TrimSuffix(base, path.Ext(base)), 40)]
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	var data []byte
+	for _, m := range candidates {
+		if m.Size != st.Size() {
+			continue
+		}
+		if data == nil {
+			if data, err = io.ReadAll(f); err != nil {
+				return nil, err
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+		}
+		old, err := os.ReadFile(filepath.Join(im.opts.Uploads.To, filepath.FromSlash(strings.TrimPrefix(m.Path, "/media/"))))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // its record outlived its file: store the file again
+		}
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(old, data) {
+			return m, nil
+		}
+	}
+	return nil, nil
 }
 
 // missedShown is how many of the files not copied the summary names.

@@ -172,6 +172,38 @@ func TestImportAttachments(t *testing.T) {
 	if staged, _ := filepath.Glob(filepath.Join(filepath.Dir(to), ".import-media-*")); len(staged) != 0 {
 		t.Errorf("temporary folders left behind: %v", staged)
 	}
+
+	// The same export again: the files it copied are found, not copied twice.
+	files := countFiles(t, to)
+	again, err := importUploads(t, store, attachmentsWXR, attachmentsWXR, uploadsFolder(t), to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Media != 0 || again.MediaKept != 3 || !strings.Contains(again.String(), "(3 files already in the blog's media)") {
+		t.Errorf("imported again: %+v, %q; want no new media and 3 found", again, again.String())
+	}
+	if _, n, err := store.(gazette.MediaStore).MediaList(ctx, 10, 0); err != nil || n != 3 {
+		t.Errorf("imported again: %d media records, %v; want still 3", n, err)
+	}
+	if got := countFiles(t, to); got != files {
+		t.Errorf("imported again: %d files in the media folder, want still %d", got, files)
+	}
+}
+
+// countFiles counts the files below dir.
+func countFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestImportAttachmentsFailed has an import fail once its files are
