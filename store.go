@@ -36,3 +36,35 @@ type Store interface {
 	// Close releases the database.
 	Close() error
 }
+
+// ChangeRecorder is a Tx that keeps a journal of the page-cache keys (see
+// internal/pagecache) its writes change, committed in the same transaction
+// as the writes, so that a static build can render again only the pages
+// that show them. The keys of a transaction are written when it commits;
+// outside Store.Atomic a write is a transaction of its own that the
+// journal cannot cover, and RecordChanges does nothing.
+type ChangeRecorder interface {
+	RecordChanges(ctx context.Context, keys []string) error
+}
+
+// ChangeCursor is a place in a store's change journal: the journal it
+// belongs to, the last journaled transaction, and the version of the
+// content then (which every write bumps, journaled or not). The zero
+// ChangeCursor is no place.
+type ChangeCursor struct {
+	Journal string `json:"journal"`
+	Seq     int64  `json:"seq"`
+	Version int64  `json:"version"`
+}
+
+// ChangeJournal is a Store that reads back the keys its ChangeRecorder
+// transactions recorded.
+type ChangeJournal interface {
+	// LatestChange returns the cursor of the content as it is now.
+	LatestChange(ctx context.Context) (ChangeCursor, error)
+	// ChangesSince returns the keys recorded since the cursor and the
+	// cursor of now. complete is false when the keys may miss a change: a
+	// write that recorded none, a journal pruned past since, a cursor of
+	// another journal.
+	ChangesSince(ctx context.Context, since ChangeCursor) (keys []string, now ChangeCursor, complete bool, err error)
+}

@@ -18,6 +18,10 @@ type bulk struct {
 	// indexes holds the SQL of the comments' secondary indexes dropped for
 	// the transaction, created again by endBulk.
 	indexes []string
+	// versionTriggers hold the SQL of the triggers that bump the content's
+	// version row by row (see journal.go): endBulk creates them again and
+	// bumps it once.
+	versionTriggers []string
 }
 
 // bulkIndexes are the indexes of comments that nothing an import reads
@@ -46,12 +50,16 @@ func (h *handle) BeginBulkLoad(ctx context.Context) error {
 		return nil
 	}
 	var b bulk
+	if err := b.dropVersionTriggers(ctx, h.tx); err != nil {
+		return err
+	}
 	// The trigger is copied from the schema rather than written here, so
 	// that the one the migrations made is the one that comes back.
 	err := h.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema
 		WHERE type = 'trigger' AND name = 'comments_count_insert'`).Scan(&b.trigger)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil // nothing to defer
+		h.bulk = &b // no comment count to defer
+		return nil
 	}
 	if err != nil {
 		return wrap(err, "begin bulk load")
@@ -95,6 +103,9 @@ func (h *handle) endBulk(ctx context.Context) error {
 		return nil
 	}
 	h.bulk = nil
+	if b.trigger == "" {
+		return b.restoreVersionTriggers(ctx, h.tx)
+	}
 	if _, err := h.tx.ExecContext(ctx, `UPDATE entries SET comment_count = (SELECT count(*)
 			FROM comments c WHERE c.entry_id = entries.id AND c.status = 'approved')
 		WHERE id IN (SELECT entry_id FROM comments WHERE id > ?)`, b.lastComment); err != nil {
@@ -108,5 +119,48 @@ func (h *handle) endBulk(ctx context.Context) error {
 			return wrap(err, "end bulk load: build an index again")
 		}
 	}
+	return b.restoreVersionTriggers(ctx, h.tx)
+}
+
+// dropVersionTriggers drops the triggers that bump the content's version
+// for every row written, remembering them.
+func (b *bulk) dropVersionTriggers(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE type = 'trigger' AND name LIKE 'change\_version\_%' ESCAPE '\'`)
+	if err != nil {
+		return wrap(err, "begin bulk load")
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return wrap(err, "begin bulk load")
+		}
+		names = append(names, name)
+		b.versionTriggers = append(b.versionTriggers, def)
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(err, "begin bulk load")
+	}
+	rows.Close()
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+			return wrap(err, "begin bulk load")
+		}
+	}
 	return nil
+}
+
+// restoreVersionTriggers creates the triggers dropVersionTriggers dropped
+// and bumps the version once for the whole load, which journals no keys:
+// a build after it renders everything.
+func (b *bulk) restoreVersionTriggers(ctx context.Context, tx *sql.Tx) error {
+	for _, def := range b.versionTriggers {
+		if _, err := tx.ExecContext(ctx, def); err != nil {
+			return wrap(err, "end bulk load: restore a version trigger")
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE change_state SET version = version + 1`)
+	return wrap(err, "end bulk load: bump the content version")
 }

@@ -194,6 +194,9 @@ func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) (err err
 			sqlTx.Rollback()
 		}
 	}()
+	if err := h.beginChanges(ctx); err != nil {
+		return err
+	}
 	if err := fn(h); err != nil {
 		return err
 	}
@@ -201,6 +204,9 @@ func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) (err err
 		return err
 	}
 	if err := h.flushIndex(ctx); err != nil {
+		return err
+	}
+	if err := h.flushChanges(ctx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -30,6 +30,8 @@ type handle struct {
 	batches      []*indexBatch
 	// bulk is set by BeginBulkLoad.
 	bulk *bulk
+	// changes holds the keys RecordChanges was given, for the journal.
+	changes changes
 }
 
 // stmtCache keeps each query prepared for the life of the DB: preparing costs

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) gazette.Store) {
 		{"Revisions", testRevisions},
 		{"CommentEdit", testCommentEdit},
 		{"EntryIDByPath", testEntryIDByPath},
+		{"ChangeJournal", testChangeJournal},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
