@@ -194,7 +194,11 @@ func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) error {
 		return db.connError("begin", err)
 	}
 	defer tx.Rollback(ctx)
-	if err := fn(&handle{pool: db.pool, q: tx, tx: tx}); err != nil {
+	h := &handle{pool: db.pool, q: tx, tx: tx, changes: new([]string)}
+	if err := fn(h); err != nil {
+		return err
+	}
+	if err := h.flushChanges(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -26,6 +26,8 @@ type handle struct {
 	pool *pgxpool.Pool
 	q    querier // the pool, or tx
 	tx   pgx.Tx  // nil outside Atomic
+	// changes holds the keys RecordChanges was given, for the journal.
+	changes *[]string
 }
 
 // atomic runs fn in a transaction of its own: a new one outside Atomic, a
