@@ -109,27 +109,35 @@ func isCommentish(n *xhtml.Node) bool {
 // or hentry, else a classic container, else the content column. A page
 // with several is an index or archive.
 func (p *page) entryScope() (scope *xhtml.Node, skip string) {
+	scopes, several := p.entryScopes()
+	switch {
+	case several:
+		return nil, skipIndex
+	case len(scopes) == 0:
+		return nil, skipEmpty
+	}
+	return scopes[0], ""
+}
+
+// entryScopes returns the elements holding the page's entries, and whether
+// it holds several. Movable Type's first default templates put every entry
+// of an archive in one content column, which is then the one scope.
+func (p *page) entryScopes() (scopes []*xhtml.Node, several bool) {
 	var entries []*xhtml.Node
 	for _, n := range find(p.doc, byClass("h-entry", "hentry"), false) {
 		if !isCommentish(n) {
 			entries = append(entries, n)
 		}
 	}
-	switch {
-	case len(entries) > 1:
-		return nil, skipIndex
-	case len(entries) == 1:
-		return entries[0], ""
+	if len(entries) > 0 {
+		return entries, len(entries) > 1
 	}
 	containers := find(p.doc, func(n *xhtml.Node) bool {
 		return (hasClass(n, containerClasses...) || entryID.MatchString(attr(n, "id"))) &&
 			n.DataAtom != atom.Body && !isCommentish(n)
 	}, false)
-	switch {
-	case len(containers) > 1:
-		return nil, skipIndex
-	case len(containers) == 1:
-		return containers[0], ""
+	if len(containers) > 0 {
+		return containers, len(containers) > 1
 	}
 	// Movable Type's first default templates: a content column holding a
 	// date heading, an h3 title, paragraphs and "Posted by".
@@ -140,7 +148,7 @@ func (p *page) entryScope() (scope *xhtml.Node, skip string) {
 		col = first(p.doc, byTag(atom.Body))
 	}
 	if col == nil {
-		return nil, skipEmpty
+		return nil, false
 	}
 	titles := find(col, byTag(atom.H3), false)
 	var real int
@@ -149,10 +157,7 @@ func (p *page) entryScope() (scope *xhtml.Node, skip string) {
 			real++
 		}
 	}
-	if real > 1 {
-		return nil, skipIndex
-	}
-	return col, ""
+	return []*xhtml.Node{col}, real > 1
 }
 
 func (p *page) title(scope *xhtml.Node) *xhtml.Node {

@@ -47,6 +47,14 @@ type Reader struct {
 	seen    map[string]bool // ImportKeys read, to tell a page published twice
 	bytes   int64
 	load    func(source) (body []byte, contentType string, err error)
+	remote  bool // pages are fetched, not read from files
+
+	// What the topics' archive pages, read before the rest, tell.
+	prepared bool
+	topics   archiveTopics
+	terms    []*importer.Item // the topics, to return first
+	done     map[int]bool     // sources read as topic archives
+	kept     map[int]loaded   // fetched pages that were no topic archive
 }
 
 // source is one page: a file of the folder or an address of the list.
@@ -106,7 +114,7 @@ func NewURLs(ctx context.Context, client *fetch.Client, list io.Reader, name str
 	if loc == nil {
 		loc = time.UTC
 	}
-	r := &Reader{name: name, loc: loc, seen: map[string]bool{}}
+	r := &Reader{name: name, loc: loc, seen: map[string]bool{}, remote: true}
 	sc := bufio.NewScanner(list)
 	line := 0
 	for sc.Scan() {
@@ -154,17 +162,36 @@ func (r *Reader) BytesRead() int64 { return r.bytes }
 // skipped; io.EOF after the last page. That no page held an entry is an
 // error.
 func (r *Reader) Next() (*importer.Item, error) {
+	if !r.prepared {
+		r.prepared = true
+		if err := r.readTopicArchives(); err != nil {
+			return nil, err
+		}
+	}
+	if len(r.terms) > 0 {
+		it := r.terms[0]
+		r.terms = r.terms[1:]
+		return it, nil
+	}
 	if r.next >= len(r.sources) {
 		if r.entries == 0 {
 			return nil, gazette.Errorf(gazette.ErrInvalid, "%s: none of its %d pages holds an entry that could be read", r.name, len(r.sources))
 		}
 		return nil, io.EOF
 	}
-	s := r.sources[r.next]
+	i, s := r.next, r.sources[r.next]
 	r.next++
-	b, contentType, err := r.load(s)
-	if err != nil {
-		return nil, err
+	if r.done[i] {
+		return &importer.Item{Skipped: skipIndex, Line: s.line}, nil
+	}
+	b, contentType := r.kept[i].body, r.kept[i].contentType
+	if b != nil {
+		delete(r.kept, i)
+	} else {
+		var err error
+		if b, contentType, err = r.load(s); err != nil {
+			return nil, err
+		}
 	}
 	r.bytes += int64(len(b))
 	it, skip, err := Page(b, contentType, s.path, r.loc)
@@ -180,6 +207,7 @@ func (r *Reader) Next() (*importer.Item, error) {
 	if skip != "" {
 		return &importer.Item{Skipped: skip, Line: s.line}, nil
 	}
+	r.topics.give(it, append([]string{s.path}, it.OldPaths...)...)
 	r.seen[it.Entry.ImportKey] = true
 	r.entries++
 	it.Line = s.line
@@ -192,17 +220,25 @@ func (r *Reader) Next() (*importer.Item, error) {
 // of the era were as often in ISO-8859-1 or windows-1252 as in UTF-8, said
 // so there or in a meta element.
 func Page(b []byte, contentType, path string, loc *time.Location) (it *importer.Item, skip string, err error) {
+	p, err := parse(b, contentType, path, loc)
+	if err != nil {
+		return nil, "", err
+	}
+	it, skip = p.extract()
+	return it, skip, nil
+}
+
+// parse reads a page in the character set it was written in.
+func parse(b []byte, contentType, path string, loc *time.Location) (*page, error) {
 	enc, _, _ := charset.DetermineEncoding(b, contentType)
 	if utf8, err := enc.NewDecoder().Bytes(b); err == nil {
 		b = utf8
 	}
 	doc, err := xhtml.Parse(bytes.NewReader(b))
 	if err != nil {
-		return nil, "", fmt.Errorf("parse: %w", err)
+		return nil, fmt.Errorf("parse: %w", err)
 	}
-	p := &page{doc: doc, path: path, loc: loc}
-	it, skip = p.extract()
-	return it, skip, nil
+	return &page{doc: doc, path: path, loc: loc}, nil
 }
 
 var archivePath = regexp.MustCompile(`^/$|^/index\.\w+$|(^|/)(\d{4}(/\d{2}){0,2}/(index\.\w+)?|\d{4}_\d{2}_\d{2}_archive\.html)$`)

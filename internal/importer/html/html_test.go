@@ -43,6 +43,9 @@ func readAll(t *testing.T, r *Reader) (map[string]*importer.Item, []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if it.Term != nil {
+			continue
+		}
 		src := r.sources[r.next-1]
 		if it.Skipped != "" {
 			skipped = append(skipped, src.path+": "+it.Skipped)
@@ -129,7 +132,7 @@ func TestSharedArchives(t *testing.T) {
 		want    []wantEntry
 	}{
 		{"mt3-billy-classic", "Europe/London", 2, []wantEntry{
-			{path: "/2005/04/a_new_analogy.html", title: "a new analogy", published: "2005-04-10T23:45:00Z", author: "Billy", body: "The guy in the bike shop offered a new analogy"},
+			{path: "/2005/04/a_new_analogy.html", title: "a new analogy", published: "2005-04-10T23:45:00Z", author: "Billy", topics: "Cycle loving speccie", body: "The guy in the bike shop offered a new analogy"},
 			{path: "/2005/04/dont_look_backf.html", title: "don't look back/forward", published: "2005-04-08T15:20:00Z", author: "Billy", comments: 4, commenter: "Mai", body: "Middlesex is closing its Tottenham campus"},
 			{path: "/2005/12/cats_and_gorillas.html", title: "cats and gorillas", published: "2005-12-09T14:07:00Z", author: "Billy", body: "John Martin Gallery"},
 			{path: "/2005/12/nice_odd.html", title: "'nice odd'", published: "2005-12-03T15:57:00Z", author: "Billy", comments: 4, commenter: "Hanna", body: "Just had an email from a student"},
@@ -314,5 +317,84 @@ func TestLatin1(t *testing.T) {
 	e := it.Entry
 	if e.Title != "Café" || gazette.PlainText(e.Body) != "Crème brûlée." || e.Author.Name != "José" || e.PublishedAt.Format(time.RFC3339) != "2006-04-16T10:57:00Z" {
 		t.Errorf("got %q, %q by %q at %v", e.Title, gazette.PlainText(e.Body), e.Author.Name, e.PublishedAt)
+	}
+}
+
+// classicPage is an entry page of Movable Type's first default templates,
+// which name no topic.
+func classicPage(title, date, posted, body string) string {
+	return `<html><head><title>Old Blog: ` + title + `</title></head><body><div id="content">
+<h2 class="date">` + date + `</h2><div class="blogbody"><h3 class="title">` + title + `</h3>
+<p>` + body + `</p><div class="posted">Posted by Ann at ` + posted + `</div></div></div>
+<div id="links"><a href="http://old.example/blog/2007/03/one.html">Recent: One</a></div></body></html>`
+}
+
+// classicArchive lists entries as Movable Type's archives did, under the
+// given title, each with its comments link.
+func classicArchive(title string, entries ...string) string {
+	b := `<html><head><title>Old Blog: ` + title + `</title></head><body><div class="content">`
+	for _, e := range entries {
+		b += `<h2 class="date">March 11, 2007</h2><h3>` + e + `</h3><p>Words.</p>
+<p class="posted">Posted by Ann at 1:05 PM | <a href="http://old.example/blog/2007/03/` + e + `.html#comments">Comments (0)</a></p>`
+	}
+	return b + `</div><div id="links"><a href="http://old.example/blog/2007/03/three.html">Recent: Three</a></div></body></html>`
+}
+
+// TestTopicArchives: entries whose pages name no topic get the topics
+// whose archive pages list them; the archives' addresses are kept for the
+// topics; month and author archives give no topic.
+func TestTopicArchives(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"2007/03/one.html":      classicPage("one", "March 11, 2007", "March 11, 2007 01:05 PM", "First."),
+		"2007/03/two.html":      classicPage("two", "March 12, 2007", "March 12, 2007 01:05 PM", "Second."),
+		"2007/03/three.html":    classicPage("three", "March 13, 2007", "March 13, 2007 01:05 PM", "Third."),
+		"iran/index.html":       classicArchive("Iran Archives", "one", "two"),
+		"archives/cat_war.html": classicArchive("War Archives", "two"),
+		"2007/03/index.html":    classicArchive("March 2007 Archives", "one", "two", "three"),
+		"ann/index.html":        classicArchive("Posts by Ann", "one", "two", "three"),
+		"monthly/index.html":    classicArchive("March 2007 Archives", "one", "two", "three"),
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := New(dir, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var terms []string
+	items := map[string]string{}
+	for {
+		it, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case it.Term != nil:
+			terms = append(terms, it.Term.Name+" "+strings.Join(it.Term.OldPaths, " "))
+		case it.Skipped == "":
+			var names []string
+			for _, tp := range it.Entry.Topics {
+				names = append(names, tp.Name)
+			}
+			items[it.Entry.Title] = strings.Join(names, ", ")
+		}
+	}
+	if got, want := strings.Join(terms, "|"), "War /archives/cat_war.html|Iran /iran/index.html"; got != want {
+		t.Errorf("topics %q, want %q", got, want)
+	}
+	for title, want := range map[string]string{"one": "Iran", "two": "War, Iran", "three": ""} {
+		if items[title] != want {
+			t.Errorf("entry %q: topics %q, want %q", title, items[title], want)
+		}
 	}
 }
