@@ -194,7 +194,7 @@ func (db *DB) Atomic(ctx context.Context, fn func(tx gazette.Tx) error) error {
 		return db.connError("begin", err)
 	}
 	defer tx.Rollback(ctx)
-	h := &handle{pool: db.pool, q: tx, tx: tx, changes: new([]string)}
+	h := &handle{pool: db.pool, q: tx, tx: tx, changes: &txChanges{}}
 	if err := fn(h); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ type handle struct {
 	q    querier // the pool, or tx
 	tx   pgx.Tx  // nil outside Atomic
 	// changes holds the keys RecordChanges was given, for the journal.
-	changes *[]string
+	changes *txChanges
 }
 
 // atomic runs fn in a transaction of its own: a new one outside Atomic, a

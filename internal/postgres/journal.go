@@ -30,20 +30,29 @@ func (h *handle) RecordChanges(ctx context.Context, keys []string) error {
 	if h.tx == nil || h.changes == nil {
 		return nil
 	}
+	c := h.changes
+	c.recorded = true
 	for _, k := range keys {
-		if k != "" && !slices.Contains(*h.changes, k) {
-			*h.changes = append(*h.changes, k)
+		if k != "" && !slices.Contains(c.keys, k) {
+			c.keys = append(c.keys, k)
 		}
 	}
 	return nil
 }
 
-// flushChanges writes the transaction's journal row, if it recorded keys,
+// txChanges holds the keys of one transaction for the journal.
+type txChanges struct {
+	recorded bool // RecordChanges was called, if only with no keys
+	keys     []string
+}
+
+// flushChanges writes the transaction's journal row, if it recorded keys
+// (none is a write that changes no page: a comment held for moderation),
 // just before the commit. Locking change_state makes the journal's order
 // that of the commits; the version the transaction began at is the one it
 // ends at less its own bumps.
 func (h *handle) flushChanges(ctx context.Context) error {
-	if h.changes == nil || len(*h.changes) == 0 {
+	if h.changes == nil || !h.changes.recorded {
 		return nil
 	}
 	var seq int64
@@ -51,11 +60,11 @@ func (h *handle) flushChanges(ctx context.Context) error {
 		INSERT INTO change_journal (at, before, after, keys)
 		SELECT now(), version - coalesce(nullif(current_setting('gazette.change_bumps', true), ''), '0')::bigint,
 			version, $1 FROM s
-		RETURNING seq`, *h.changes).Scan(&seq)
+		RETURNING seq`, append([]string{}, h.changes.keys...)).Scan(&seq)
 	if err != nil {
 		return wrap(err, "record changes")
 	}
-	*h.changes = nil
+	*h.changes = txChanges{}
 	if seq%pruneEvery != 0 {
 		return nil
 	}

@@ -177,6 +177,15 @@ func (p *Publisher) writeBatch(ctx context.Context, batch []*submission) {
 				return sub.err
 			}
 		}
+		var keys []string
+		for _, sub := range batch {
+			if sub.wrote && sub.c.Status == gazette.CommentApproved {
+				keys = append(keys, commentKeys(sub.c.EntryID)...)
+			}
+		}
+		if err := journal(ctx, t, keys...); err != nil {
+			return err
+		}
 		if p.submissions.Add(uint64(len(batch))) >= tokenSweepEvery {
 			p.submissions.Store(0)
 			if _, err := tx.DeleteExpiredCommentTokens(ctx, batch[0].now); err != nil {
@@ -400,6 +409,13 @@ func (p *Publisher) ModerateComment(ctx context.Context, store gazette.Store, id
 		if err := t.SetCommentStatus(ctx, id, status); err != nil {
 			return err
 		}
+		var keys []string
+		if c.Status == gazette.CommentApproved || status == gazette.CommentApproved {
+			keys = commentKeys(c.EntryID)
+		}
+		if err := journal(ctx, t, keys...); err != nil {
+			return err
+		}
 		if status != gazette.CommentApproved && status != gazette.CommentSpam {
 			return nil
 		}
@@ -420,11 +436,22 @@ func (p *Publisher) ModerateComment(ctx context.Context, store gazette.Store, id
 
 // DeleteComment removes a comment for good; replies to it stay, unthreaded.
 func (p *Publisher) DeleteComment(ctx context.Context, store gazette.Store, id int64) error {
-	c, err := store.Comment(ctx, id)
+	var c *gazette.Comment
+	err := store.Atomic(ctx, func(tx gazette.Tx) error {
+		var err error
+		if c, err = tx.Comment(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.DeleteComment(ctx, id); err != nil {
+			return err
+		}
+		var keys []string
+		if c.Status == gazette.CommentApproved {
+			keys = commentKeys(c.EntryID)
+		}
+		return journal(ctx, tx, keys...)
+	})
 	if err != nil {
-		return err
-	}
-	if err := store.DeleteComment(ctx, id); err != nil {
 		return err
 	}
 	if c.Status == gazette.CommentApproved {

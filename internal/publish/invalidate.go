@@ -104,8 +104,29 @@ func (p *Publisher) entryChanged(ctx context.Context, tx gazette.Tx, loc *time.L
 			keys = append(keys, more...)
 		}
 	}
+	if err := journal(ctx, tx, keys...); err != nil {
+		return err
+	}
 	p.Changed(ctx, keys...)
 	return nil
+}
+
+// journal records keys in the change journal of tx, when its store keeps
+// one, so that a static build renders again the pages that show them. A
+// call with no keys says that the transaction's writes change no page.
+func journal(ctx context.Context, tx gazette.Tx, keys ...string) error {
+	if r, ok := tx.(gazette.ChangeRecorder); ok {
+		if err := r.RecordChanges(ctx, keys); err != nil {
+			return fmt.Errorf("publish: journal the changed pages: %w", err)
+		}
+	}
+	return nil
+}
+
+// commentKeys are the keys of a write of a comment on entry that changes
+// which comments readers see.
+func commentKeys(entryID int64) []string {
+	return []string{pagecache.Comments(entryID), pagecache.LatestComments}
 }
 
 // listingKeys names the lists x is in: its author's, its topics' and its
@@ -156,5 +177,5 @@ func moves(old, e *gazette.Entry) (reorders, refiles bool) {
 // commentChanged names the keys of a write of a comment on entry that
 // changes which comments readers see.
 func (p *Publisher) commentChanged(ctx context.Context, entryID int64) {
-	p.Changed(ctx, pagecache.Comments(entryID), pagecache.LatestComments)
+	p.Changed(ctx, commentKeys(entryID)...)
 }

@@ -49,6 +49,7 @@ func (h *handle) BeginBulkLoad(ctx context.Context) error {
 	if h.tx == nil || h.bulk != nil {
 		return nil
 	}
+	h.changes.bulk = true
 	var b bulk
 	if err := b.dropVersionTriggers(ctx, h.tx); err != nil {
 		return err

@@ -26,9 +26,13 @@ const (
 
 // changes is the journal state of one transaction.
 type changes struct {
-	before int64 // the content's version when the transaction began
-	keys   []string
-	seen   map[string]bool
+	before   int64 // the content's version when the transaction began
+	recorded bool  // RecordChanges was called, if only with no keys
+	// bulk is set by BeginBulkLoad: such a transaction writes rows whose
+	// keys nobody names, and is journaled as a write of unknown keys.
+	bulk bool
+	keys []string
+	seen map[string]bool
 }
 
 // beginChanges reads the content's version as the transaction begins:
@@ -47,6 +51,7 @@ func (h *handle) RecordChanges(ctx context.Context, keys []string) error {
 		return nil
 	}
 	c := &h.changes
+	c.recorded = true
 	if c.seen == nil {
 		c.seen = map[string]bool{}
 	}
@@ -59,12 +64,13 @@ func (h *handle) RecordChanges(ctx context.Context, keys []string) error {
 	return nil
 }
 
-// flushChanges writes the transaction's journal row, if it recorded keys,
+// flushChanges writes the transaction's journal row, if it recorded keys
+// (none is a write that changes no page: a comment held for moderation),
 // just before the commit, with the version its writes brought the content
 // to; now and then it prunes the journal.
 func (h *handle) flushChanges(ctx context.Context) error {
 	c := &h.changes
-	if len(c.keys) == 0 {
+	if !c.recorded || c.bulk {
 		return nil
 	}
 	now := h.now()
@@ -73,7 +79,7 @@ func (h *handle) flushChanges(ctx context.Context) error {
 	if err != nil {
 		return wrap(err, "record changes")
 	}
-	c.keys, c.seen = nil, nil
+	c.keys, c.seen, c.recorded = nil, nil, false
 	seq, err := res.LastInsertId()
 	if err != nil || seq%pruneEvery != 0 {
 		return wrap(err, "record changes")
@@ -171,7 +177,7 @@ func (j *journalReader) add(before, after int64, keys []string) {
 	}
 	j.version = after
 	for _, k := range keys {
-		if !j.seen[k] {
+		if k != "" && !j.seen[k] {
 			j.seen[k] = true
 			j.keys = append(j.keys, k)
 		}

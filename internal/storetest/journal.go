@@ -95,6 +95,19 @@ func testChangeJournal(t *testing.T, open func(t *testing.T) *fixture) {
 		t.Errorf("after keys without a write: ChangesSince = %q, %v; want [f:1], complete", keys, complete)
 	}
 
+	// A write that changes no page records no keys and is still journaled.
+	quiet := latest()
+	must(t, "journaled held comment", f.s.Atomic(f.ctx, func(tx gazette.Tx) error {
+		c := &gazette.Comment{EntryID: e.ID, Name: "Di", Body: "Held", Status: gazette.CommentPending, CreatedAt: now}
+		if err := tx.CreateComment(f.ctx, c); err != nil {
+			return err
+		}
+		return tx.(gazette.ChangeRecorder).RecordChanges(f.ctx, nil)
+	}))
+	if keys, now, complete := since(quiet); len(keys) != 0 || !complete || now.Seq <= quiet.Seq {
+		t.Errorf("after a write that recorded no keys on purpose: ChangesSince = %q, %+v, %v; want nothing, a later cursor, complete", keys, now, complete)
+	}
+
 	// A write that names no keys: every cursor before it is incomplete,
 	// even once journaled writes follow; one taken after it is not.
 	before := latest()
