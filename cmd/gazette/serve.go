@@ -1,19 +1,24 @@
 package main
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/demo"
+	"github.com/gazette-blog/gazette/internal/fastpath"
 	"github.com/gazette-blog/gazette/internal/importer"
 	"github.com/gazette-blog/gazette/internal/importer/movabletype"
 	"github.com/gazette-blog/gazette/internal/mail"
@@ -22,6 +27,7 @@ import (
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/sanitize"
 	"github.com/gazette-blog/gazette/internal/server"
+	"github.com/gazette-blog/gazette/internal/web"
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
@@ -33,6 +39,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets")
 	readOnly := fs.Bool("read-only", false, "serve the public site alone, as gazette build writes it: no comment form, no authors' area")
 	cacheMB := fs.Int("cache-mb", pagecache.DefaultMaxBytes>>20, "megabytes of rendered pages (and their compressed copies) kept in memory")
+	accessLog := fs.Bool("access-log", true, "log a line for each request to stderr")
 	var lb linkbackOptions
 	fs.BoolVar(&lb.allowPrivate, "allow-private", false, "let outbound requests (webmentions, pingbacks) reach private and loopback addresses; for tests and intranets")
 	fs.DurationVar(&lb.pingInterval, "ping-interval", 5*time.Second, "how often to send queued webmentions")
@@ -60,7 +67,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	cacheCfg := pagecache.Config{MaxBytes: int64(*cacheMB) << 20}
+	// The fast path answers cached pages without the handlers in front
+	// of the cache: its answers carry their header fields all the same.
+	cacheCfg := pagecache.Config{MaxBytes: int64(*cacheMB) << 20, Header: web.SecurityHeader()}
 	if e.dbURL == "" {
 		// Other processes write the same SQLite file (gazette comments,
 		// import): their writes drop the cached pages.
@@ -100,6 +109,15 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if *readOnly {
 		public, admin = nil, nil
 	}
+	// Request lines go through a buffer flushed a few times a second: a
+	// write to stderr for each would cost more than answering from the
+	// cache.
+	var access *slog.Logger
+	if *accessLog {
+		lw := newLogBuffer(e.stderr, 200*time.Millisecond)
+		defer lw.Close()
+		access = slog.New(slog.NewTextHandler(lw, nil))
+	}
 	handler, err := server.New(server.Config{
 		Store:     store,
 		Sanitizer: sanitizer,
@@ -109,6 +127,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Publisher: public,
 		Cache:     cache,
 		Admin:     admin,
+		AccessLog: cmp.Or(access, slog.New(slog.DiscardHandler)),
 	})
 	if err != nil {
 		return err
@@ -130,8 +149,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err := e.printSetupLink(ctx, store, adminCfg, "http://"+ln.Addr().String()); err != nil {
 		return fmt.Errorf("serve: setup link: %w", err)
 	}
+	// Pages in the cache are answered in front of net/http; srv answers
+	// the rest.
+	front := fastpath.New(fastpath.Config{HTTP: srv, Cache: cache, AccessLog: access})
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- front.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -140,7 +162,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	logger.Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	if err := front.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -170,5 +192,53 @@ func fillDemo(ctx context.Context, store gazette.Store, san *sanitize.Sanitizer,
 		return fmt.Errorf("demo: %w", err)
 	}
 	logger.Info("demo: filled the blog", "summary", sum.String())
+	return nil
+}
+
+// logBuffer holds log lines and writes them a few times a second, or when
+// it is full.
+type logBuffer struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newLogBuffer(w io.Writer, every time.Duration) *logBuffer {
+	b := &logBuffer{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				b.flush()
+			case <-b.stop:
+				b.flush()
+				return
+			}
+		}
+	}()
+	return b
+}
+
+// Write implements io.Writer.
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.w.Write(p)
+}
+
+func (b *logBuffer) flush() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_ = b.w.Flush() // a log that cannot be written has nowhere to say so
+}
+
+// Close writes what is held and stops.
+func (b *logBuffer) Close() error {
+	close(b.stop)
+	<-b.done
 	return nil
 }

@@ -48,6 +48,7 @@ type Cache struct {
 	now      func() time.Time
 	onRender func(path string)
 	watch    Watcher
+	header   http.Header
 
 	mu    sync.Mutex
 	pages map[string]*page
@@ -76,11 +77,15 @@ type Config struct {
 	// OnRender, when set, is called with the path of each page about to be
 	// rendered, for metrics and for tests that count renders.
 	OnRender func(path string)
+	// Header holds the fields that the handlers in front of Handler set on
+	// every response (web.SecurityHeader): the answers of Lookup, written
+	// without those handlers, carry them too.
+	Header http.Header
 }
 
 // New returns an empty cache.
 func New(cfg Config) *Cache {
-	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, onRender: cfg.OnRender, watch: cfg.Watch, pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
+	c := &Cache{max: cfg.MaxBytes, now: cfg.Now, onRender: cfg.OnRender, watch: cfg.Watch, header: cfg.Header.Clone(), pages: map[string]*page{}, deps: map[string]map[*page]struct{}{}}
 	if c.max <= 0 {
 		c.max = DefaultMaxBytes
 	}
@@ -100,9 +105,13 @@ type page struct {
 
 	header   http.Header // from the handler, less what the cache sets
 	lastMod  []string
+	mod      time.Time // lastMod parsed; zero when there is none or it is bad
 	ctype    []string
 	cc       []string
 	variants [3]variant // identity, gzip, br
+	// wire holds the answers' status lines and header fields as Lookup
+	// writes them, made on its first use: [variant][not modified].
+	wire atomic.Pointer[[3][2][]byte]
 }
 
 type variant struct {
@@ -200,13 +209,9 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if c.watch != nil && c.watch.Changed() {
-			c.Clear()
-		}
 		var buf [256]byte
 		key := append(append(buf[:0], r.Host...), r.URL.Path...)
-		if p := c.lookup(key); p != nil {
-			c.hits.Add(1)
+		if p := c.find(key); p != nil {
 			p.serve(w, r)
 			return
 		}
@@ -231,6 +236,19 @@ func cacheable(r *http.Request) bool {
 		}
 	}
 	return true
+}
+
+// find returns the page kept for key, or nil, after dropping every page if
+// the store changed behind the cache's back; it counts a hit.
+func (c *Cache) find(key []byte) *page {
+	if c.watch != nil && c.watch.Changed() {
+		c.Clear()
+	}
+	p := c.lookup(key)
+	if p != nil {
+		c.hits.Add(1)
+	}
+	return p
 }
 
 func (c *Cache) lookup(key []byte) *page {
@@ -314,6 +332,7 @@ func newPage(key string, rec *recorder, keys []string, expires time.Time) *page 
 	p.cc = full(h.Get("Cache-Control"), "public, no-cache")
 	if lm := h.Get("Last-Modified"); lm != "" {
 		p.lastMod = []string{lm}
+		p.mod, _ = http.ParseTime(lm) // zero when bad: never "not modified"
 	}
 	for _, k := range ownHeaders {
 		delete(h, k)
@@ -395,18 +414,27 @@ var (
 
 // serve answers r from p.
 func (p *page) serve(w http.ResponseWriter, r *http.Request) {
-	v := &p.variants[identity]
-	enc := identity
-	if ae := r.Header["Accept-Encoding"]; len(ae) > 0 {
-		switch {
-		case accepts(ae, "br"):
-			enc = brotlied
-		case accepts(ae, "gzip"):
-			enc = gzipped
-		}
-		v = &p.variants[enc]
+	enc := chooseEncoding(r.Header["Accept-Encoding"])
+	var ims string
+	if v := r.Header["If-Modified-Since"]; len(v) > 0 {
+		ims = v[0]
 	}
-	h := w.Header()
+	notModified := notModified(p, r.Header["If-None-Match"], ims)
+	p.fill(w.Header(), enc, notModified)
+	if notModified {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(p.variants[enc].body)
+	}
+}
+
+// fill sets the header fields of p's answer in variant enc, or of a 304
+// for it.
+func (p *page) fill(h http.Header, enc int, notModified bool) {
+	v := &p.variants[enc]
 	for k, vals := range p.header {
 		h[k] = vals
 	}
@@ -417,9 +445,8 @@ func (p *page) serve(w http.ResponseWriter, r *http.Request) {
 	if p.lastMod != nil {
 		h["Last-Modified"] = p.lastMod
 	}
-	if p.notModified(r) {
+	if notModified {
 		delete(h, "Content-Type")
-		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	if enc == gzipped {
@@ -428,17 +455,28 @@ func (p *page) serve(w http.ResponseWriter, r *http.Request) {
 		h["Content-Encoding"] = brEncoding
 	}
 	h["Content-Length"] = v.length
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(v.body)
-	}
 }
 
-// notModified answers the conditional headers of r (RFC 9110 §13.2.2): an
-// If-None-Match that names any variant of p, or, without one, an
-// If-Modified-Since no earlier than p's Last-Modified.
-func (p *page) notModified(r *http.Request) bool {
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+// chooseEncoding returns the variant for a request's Accept-Encoding
+// lines: Brotli, else gzip, else the page as it is.
+func chooseEncoding[S string | []byte](ae []S) int {
+	switch {
+	case len(ae) == 0:
+		return identity
+	case accepts(ae, "br"):
+		return brotlied
+	case accepts(ae, "gzip"):
+		return gzipped
+	}
+	return identity
+}
+
+// notModified answers the conditional headers of a request (RFC 9110
+// §13.2.2): an If-None-Match that names any variant of p, or, without one,
+// an If-Modified-Since (ims, its first line) no earlier than p's
+// Last-Modified.
+func notModified[S string | []byte](p *page, inm []S, ims S) bool {
+	if len(inm) > 0 {
 		for _, line := range inm {
 			for i := range p.variants {
 				if etagListHas(line, p.variants[i].etag) {
@@ -448,21 +486,19 @@ func (p *page) notModified(r *http.Request) bool {
 		}
 		return false
 	}
-	ims := r.Header["If-Modified-Since"]
-	if len(ims) == 0 || p.lastMod == nil {
+	if len(ims) == 0 || p.mod.IsZero() {
 		return false
 	}
-	since, err := http.ParseTime(ims[0])
-	if err != nil {
-		return false
+	if same(ims, p.lastMod[0]) {
+		return true // a browser sends back the Last-Modified it was given
 	}
-	mod, err := http.ParseTime(p.lastMod[0])
-	return err == nil && !mod.After(since)
+	since, err := http.ParseTime(string(ims))
+	return err == nil && !p.mod.After(since)
 }
 
 // etagListHas reports whether the If-None-Match list names etag, weakly
 // compared as the header requires, or is "*".
-func etagListHas(list, etag string) bool {
+func etagListHas[S string | []byte](list S, etag string) bool {
 	for len(list) > 0 {
 		for len(list) > 0 && (list[0] == ' ' || list[0] == ',' || list[0] == '\t') {
 			list = list[1:]
@@ -490,7 +526,7 @@ func etagListHas(list, etag string) bool {
 				end++
 			}
 		}
-		if list[:end] == etag {
+		if same(list[:end], etag) {
 			return true
 		}
 		list = list[end:]
@@ -500,7 +536,7 @@ func etagListHas(list, etag string) bool {
 
 // accepts reports whether the Accept-Encoding lines name coding with a
 // non-zero weight.
-func accepts(lines []string, coding string) bool {
+func accepts[S string | []byte](lines []S, coding string) bool {
 	for _, line := range lines {
 		for len(line) > 0 {
 			i := 0
@@ -511,9 +547,9 @@ func accepts(lines []string, coding string) bool {
 			if i < len(line) {
 				line = line[i+1:]
 			} else {
-				line = ""
+				line = line[:0]
 			}
-			name, params := item, ""
+			name, params := item, item[:0]
 			for j := 0; j < len(item); j++ {
 				if item[j] == ';' {
 					name, params = trimSpace(item[:j]), item[j+1:]
@@ -530,7 +566,7 @@ func accepts(lines []string, coding string) bool {
 }
 
 // zeroWeight reports whether the parameters are q=0 (q=0.0, q=0.000).
-func zeroWeight(params string) bool {
+func zeroWeight[S string | []byte](params S) bool {
 	params = trimSpace(params)
 	if len(params) < 3 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=' {
 		return false
@@ -539,15 +575,15 @@ func zeroWeight(params string) bool {
 	if v[0] != '0' {
 		return false
 	}
-	for _, c := range v[1:] {
-		if c != '.' && c != '0' {
+	for i := 1; i < len(v); i++ {
+		if v[i] != '.' && v[i] != '0' {
 			return false
 		}
 	}
 	return true
 }
 
-func trimSpace(s string) string {
+func trimSpace[S string | []byte](s S) S {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
 	}
@@ -557,13 +593,26 @@ func trimSpace(s string) string {
 	return s
 }
 
-func equalFold(a, b string) bool {
+func equalFold[S string | []byte](a S, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := 0; i < len(a); i++ {
 		x, y := a[i]|0x20, b[i]|0x20
 		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// same reports whether a holds the bytes of b.
+func same[S string | []byte](a S, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		if a[i] != b[i] {
 			return false
 		}
 	}

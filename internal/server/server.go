@@ -46,6 +46,9 @@ type Config struct {
 	// Cache keeps the public site's rendered pages; nil renders each
 	// request.
 	Cache *pagecache.Cache
+	// AccessLog receives one line per request; nil means Logger. A logger
+	// of slog.DiscardHandler turns the lines off.
+	AccessLog *slog.Logger
 }
 
 // New returns the root handler.
@@ -91,8 +94,12 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Linkback != nil {
 		mountLinkbacks(mux, csrf, cfg)
 	}
+	access := cfg.AccessLog
+	if access == nil {
+		access = cfg.Logger
+	}
 	return web.Chain(mux,
-		web.AccessLog(cfg.Logger),
+		web.AccessLog(access),
 		web.Recover(cfg.Logger),
 		web.SecurityHeaders,
 		limitBody,
