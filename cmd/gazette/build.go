@@ -2,12 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
+
+	"github.com/gazette-blog/gazette"
 
 	"github.com/gazette-blog/gazette/internal/export"
 	"github.com/gazette-blog/gazette/internal/sanitize"
@@ -23,6 +30,7 @@ func (e *env) build(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets (as serve's)")
 	workers := fs.Int("workers", 0, "pages built at once; 0 means one per core")
+	full := fs.Bool("full", false, "render every page, not only those that show what changed since the last build")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,15 +58,63 @@ func (e *env) build(ctx context.Context, args []string) error {
 		return fmt.Errorf("build: %w", err)
 	}
 	start := time.Now()
+	fingerprint, err := buildFingerprint(*themeDir)
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	journal, _ := store.(gazette.ChangeJournal)
 	show := buildProgress(e.stderr)
-	res, err := export.Build(ctx, export.Config{Handler: site, BaseURL: base, Workers: *workers, Progress: show.update}, out)
+	res, err := export.Build(ctx, export.Config{Handler: site, BaseURL: base, Workers: *workers, Progress: show.update,
+		Journal: journal, Fingerprint: fingerprint, Full: *full}, out)
 	show.done()
 	if err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "built %d pages (%.1f MB) into %s in %.1fs: %d written, %d unchanged, %d removed\n",
-		res.Pages, float64(res.Bytes)/1e6, out, time.Since(start).Seconds(), res.Written, res.Unchanged, res.Removed)
+	how := "incremental"
+	if res.Full != "" {
+		how = "full: " + res.Full
+	}
+	fmt.Fprintf(e.stdout, "built %d pages (%.1f MB) into %s in %.2fs: %d written, %d unchanged, %d removed, %d rendered (%s)\n",
+		res.Pages, float64(res.Bytes)/1e6, out, time.Since(start).Seconds(), res.Written, res.Unchanged, res.Removed, res.Rendered, how)
 	return nil
+}
+
+// buildFingerprint names what a build's pages are made with besides the
+// blog's content, so that a build by another program or with other theme
+// files renders everything: a hash of this program's file and of the
+// theme folder's files.
+func buildFingerprint(themeDir string) (string, error) {
+	h := sha256.New()
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("reading this program's file: %w", err)
+	}
+	if err := hashFile(h, exe); err != nil {
+		return "", err
+	}
+	if themeDir != "" {
+		err := filepath.WalkDir(themeDir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			fmt.Fprintf(h, "\x00%s\x00", filepath.ToSlash(path))
+			return hashFile(h, path)
+		})
+		if err != nil {
+			return "", fmt.Errorf("reading the theme folder: %w", err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashFile(h hash.Hash, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err
 }
 
 // pageProgress shows a build's progress on a terminal, on one rewritten

@@ -34,6 +34,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/gazette-blog/gazette"
+
 	"github.com/gazette-blog/gazette/internal/pagecache"
 )
 
@@ -61,6 +63,15 @@ type Config struct {
 	// Progress, when set, is called after each page with the pages done
 	// and the pages found so far.
 	Progress func(done, found int)
+	// Journal, when set, is the blog's change journal: a build then
+	// renders again only the pages that show what changed since the last
+	// one (see incremental.go).
+	Journal gazette.ChangeJournal
+	// Fingerprint names the program and theme the pages are made with; a
+	// build with another renders everything.
+	Fingerprint string
+	// Full renders every page, whatever changed.
+	Full bool
 }
 
 // Result counts what a build did.
@@ -69,13 +80,18 @@ type Result struct {
 	Written   int   // pages whose files were (re)written
 	Unchanged int   // pages whose files were already right
 	Removed   int   // pages of the last build that are gone
-	Bytes     int64 // bytes of the pages, uncompressed
+	Bytes     int64 // bytes of the pages rendered, uncompressed
+	Rendered  int   // pages asked of the site
+	// Full says why every page was rendered; empty for an incremental
+	// build.
+	Full string
 }
 
 // manifest is ManifestName's content: each file's path (slash-separated,
 // relative to OUTDIR) and the SHA-256 of its bytes.
 type manifest struct {
 	Files map[string]string `json:"files"`
+	Build *buildInfo        `json:"build,omitempty"`
 }
 
 // Build writes the site into outDir, creating it if needed.
@@ -93,6 +109,9 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	}
 	b := &builder{cfg: cfg, base: base, out: outDir, old: old.Files,
 		seen: map[string]bool{}, files: map[string]string{}}
+	if b.res.Full, err = b.plan(ctx, old); err != nil {
+		return Result{}, err
+	}
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -113,7 +132,8 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 		}
 		b.res.Removed++
 	}
-	if err := writeManifest(outDir, manifest{Files: b.files}); err != nil {
+	b.res.Pages, b.res.Unchanged = len(b.files), len(b.files)-b.res.Written
+	if err := writeManifest(outDir, manifest{Files: b.files, Build: b.info()}); err != nil {
 		return b.res, err
 	}
 	return b.res, nil
@@ -134,11 +154,16 @@ type builder struct {
 	files   map[string]string
 	res     Result
 	err     error
+
+	// records hold what each file's page shows, for the next build.
+	records map[string]pageRecord
+	inc     *incremental // nil for a full build
+	cursor  gazette.ChangeCursor
 }
 
 func (b *builder) run(ctx context.Context, workers int) {
 	b.cond = sync.NewCond(&b.mu)
-	for _, p := range Seeds {
+	for _, p := range b.starts() {
 		b.add(p)
 	}
 	var wg sync.WaitGroup
@@ -189,7 +214,7 @@ func (b *builder) done(links []string, err error) {
 		b.err = err
 	}
 	for _, l := range links {
-		b.add(l)
+		b.addLink(l)
 	}
 	b.pending--
 	if b.cfg.Progress != nil {
@@ -201,8 +226,11 @@ func (b *builder) done(links []string, err error) {
 // page builds the page at path p and returns the links it holds. A path
 // that is no page (an error, a redirect, a form's address) is skipped.
 func (b *builder) page(ctx context.Context, p string) ([]string, error) {
-	body, header, ok := b.get(ctx, p, "")
+	body, header, deps, ok := b.render(ctx, p)
 	if !ok {
+		b.mu.Lock()
+		b.gone(p)
+		b.mu.Unlock()
 		return nil, nil
 	}
 	ctype := header.Get("Content-Type")
@@ -224,6 +252,7 @@ func (b *builder) page(ctx context.Context, p string) ([]string, error) {
 	}
 	b.mu.Lock()
 	b.files[name] = hash
+	b.record(name, p, deps)
 	b.res.Pages++
 	b.res.Bytes += int64(len(body))
 	if unchanged {

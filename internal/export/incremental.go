@@ -1,0 +1,212 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
+)
+
+// This file makes a build incremental. Each page records, while it is
+// rendered, the page-cache keys of what it shows and when it changes by
+// itself (pagecache.WithDeps); the manifest keeps them beside the hashes,
+// with the change journal's cursor of the moment the build began. The next
+// build asks the journal for the keys written since, and renders again
+// only the pages that show one of them, those whose time came, and those
+// they link to that the last build did not have. When the journal cannot
+// vouch for every write since (a write that named no keys, an import, a
+// journal pruned past the cursor), or the binary, theme or address
+// changed, it renders everything.
+
+// buildInfo is what the manifest keeps for the next build beyond the
+// hashes of its files.
+type buildInfo struct {
+	// Fingerprint names what the pages were made with besides the blog's
+	// content: the program, its theme, the base URL.
+	Fingerprint string               `json:"fingerprint"`
+	Cursor      gazette.ChangeCursor `json:"cursor"`
+	// Keys are the dependency keys of the pages, each once; a page names
+	// them by index.
+	Keys  []string            `json:"keys"`
+	Pages map[string]pageDeps `json:"pages"`
+}
+
+// pageDeps is what one file's page depends on.
+type pageDeps struct {
+	Path    string `json:"p"`           // the escaped address it was asked at
+	Keys    []int  `json:"k,omitempty"` // indexes into buildInfo.Keys
+	Expires int64  `json:"x,omitempty"` // Unix seconds; zero for never
+}
+
+// pageRecord is pageDeps while a build runs, with the keys themselves.
+type pageRecord struct {
+	path    string
+	keys    []string
+	expires time.Time
+}
+
+// incremental is the plan of an incremental build.
+type incremental struct {
+	known map[string]bool // the files of the last build
+	dirty []string        // the addresses to render again
+}
+
+// plan decides between a full and an incremental build and sets b up for
+// it: for an incremental one, it keeps the last build's files and records
+// and lists the pages to render again. It returns why the build is full,
+// or "" for an incremental one.
+func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
+	b.records = map[string]pageRecord{}
+	j := b.cfg.Journal
+	if j == nil {
+		return "the store keeps no change journal", nil
+	}
+	info := old.Build
+	var reason string
+	switch {
+	case b.cfg.Full:
+		reason = "asked for"
+	case info == nil:
+		reason = "no record of the last build"
+	case info.Fingerprint != b.fingerprint():
+		reason = "the program, theme or base URL changed"
+	}
+	if reason != "" {
+		cur, err := j.LatestChange(ctx)
+		b.cursor = cur
+		if err != nil {
+			return reason, fmt.Errorf("export: %w", err)
+		}
+		return reason, nil
+	}
+	keys, cur, complete, err := j.ChangesSince(ctx, info.Cursor)
+	if err != nil {
+		return "", fmt.Errorf("export: %w", err)
+	}
+	b.cursor = cur
+	if !complete {
+		return "the blog changed by writes that named no pages", nil
+	}
+	changed := make([]bool, len(info.Keys))
+	want := map[string]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	for i, k := range info.Keys {
+		changed[i] = want[k]
+	}
+	now := time.Now().Unix()
+	inc := &incremental{known: map[string]bool{}}
+	for name, hash := range old.Files {
+		d, ok := info.Pages[name]
+		if !ok || d.Path == "" {
+			return "a file of the last build has no record", nil
+		}
+		inc.known[name] = true
+		b.files[name] = hash
+		stale := len(d.Keys) == 0 || d.Expires != 0 && d.Expires <= now
+		for _, k := range d.Keys {
+			if k < 0 || k >= len(changed) {
+				return "the record of the last build is damaged", nil
+			}
+			stale = stale || changed[k]
+		}
+		if stale {
+			inc.dirty = append(inc.dirty, d.Path)
+			continue
+		}
+		rec := pageRecord{path: d.Path, keys: make([]string, len(d.Keys))}
+		for i, k := range d.Keys {
+			rec.keys[i] = info.Keys[k]
+		}
+		if d.Expires != 0 {
+			rec.expires = time.Unix(d.Expires, 0)
+		}
+		b.records[name] = rec
+	}
+	slices.Sort(inc.dirty)
+	b.inc = inc
+	return "", nil
+}
+
+// starts are the addresses a build begins with: the seeds, and for an
+// incremental build the pages to render again.
+func (b *builder) starts() []string {
+	if b.inc == nil {
+		return Seeds
+	}
+	return append(slices.Clip(Seeds), b.inc.dirty...)
+}
+
+// addLink queues a page that a built page links to, unless an incremental
+// build keeps it from the last build; b.mu is held.
+func (b *builder) addLink(p string) {
+	if b.inc != nil {
+		if name, ok := fileName(p); ok && b.inc.known[name] {
+			return
+		}
+	}
+	b.add(p)
+}
+
+// render asks for the page at p while recording what it shows.
+func (b *builder) render(ctx context.Context, p string) ([]byte, http.Header, *pagecache.Deps, bool) {
+	rctx, deps := pagecache.WithDeps(ctx)
+	body, header, ok := b.get(rctx, p, "")
+	b.mu.Lock()
+	b.res.Rendered++
+	b.mu.Unlock()
+	return body, header, deps, ok
+}
+
+// record keeps what the page at p, in file name, showed; b.mu is held.
+func (b *builder) record(name, p string, deps *pagecache.Deps) {
+	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires()}
+}
+
+// gone drops the file of a page that an incremental build rendered again
+// and found no more; the build then removes it. b.mu is held.
+func (b *builder) gone(p string) {
+	if name, ok := fileName(p); ok && b.inc != nil {
+		delete(b.files, name)
+		delete(b.records, name)
+	}
+}
+
+// info returns the manifest's record of this build for the next one.
+func (b *builder) info() *buildInfo {
+	if b.cfg.Journal == nil {
+		return nil
+	}
+	info := &buildInfo{Fingerprint: b.fingerprint(), Cursor: b.cursor, Pages: make(map[string]pageDeps, len(b.records))}
+	index := map[string]int{}
+	for name, rec := range b.records {
+		if _, ok := b.files[name]; !ok {
+			continue
+		}
+		d := pageDeps{Path: rec.path, Keys: make([]int, len(rec.keys))}
+		for i, k := range rec.keys {
+			n, ok := index[k]
+			if !ok {
+				n = len(info.Keys)
+				index[k] = n
+				info.Keys = append(info.Keys, k)
+			}
+			d.Keys[i] = n
+		}
+		if !rec.expires.IsZero() {
+			d.Expires = rec.expires.Unix()
+		}
+		info.Pages[name] = d
+	}
+	return info
+}
+
+// fingerprint names what the pages are made with besides the content.
+func (b *builder) fingerprint() string {
+	return b.cfg.Fingerprint + " " + b.cfg.BaseURL
+}

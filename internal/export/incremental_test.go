@@ -1,0 +1,270 @@
+package export_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/export"
+	"github.com/gazette-blog/gazette/internal/markdown"
+	"github.com/gazette-blog/gazette/internal/pagecache"
+	"github.com/gazette-blog/gazette/internal/publish"
+	"github.com/gazette-blog/gazette/internal/sanitize"
+	"github.com/gazette-blog/gazette/internal/server"
+	"github.com/gazette-blog/gazette/internal/sqlite"
+)
+
+// blog is a small blog in a real SQLite file, written through the publish
+// package as the server writes it, and its public site.
+type blog struct {
+	t      *testing.T
+	ctx    context.Context
+	file   string
+	store  *sqlite.DB
+	pub    *publish.Publisher
+	site   http.Handler
+	author *gazette.Author
+	topics []*gazette.Topic
+	ids    []int64
+	mu     sync.Mutex
+	asked  []string // the pages the last build rendered
+}
+
+const baseURL = "https://blog.example.com"
+
+func newBlog(t *testing.T) *blog {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "gazette.db")
+	store, err := sqlite.Open(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	b := &blog{t: t, ctx: ctx, file: file, store: store, pub: publish.New(markdown.New(), sanitize.New())}
+	// A server's publisher names the keys of its writes; none is listening.
+	b.pub.SetInvalidator(pagecache.Fanout{})
+	s := gazette.DefaultSettings()
+	s.Title, s.BaseURL, s.CommentIntake.TokenMinAge = "Watch", baseURL, 0
+	s.Moderation, s.CommentsCloseAfterDays = gazette.ModerateNone, 0
+	must(t, store.SaveSettings(ctx, s))
+	b.author = &gazette.Author{Name: "Richard", Slug: "richard", Role: gazette.RoleAdmin}
+	must(t, store.CreateAuthor(ctx, b.author))
+	for _, name := range []string{"Iran", "Press"} {
+		tp := &gazette.Topic{Name: name, Slug: strings.ToLower(name)}
+		must(t, store.CreateTopic(ctx, tp))
+		b.topics = append(b.topics, tp)
+	}
+	at := time.Date(2007, 3, 11, 13, 5, 0, 0, time.UTC)
+	for i := range 6 {
+		b.newEntry(at.AddDate(0, 0, 10*i), "Entry "+string(rune('A'+i)), b.topics[i%2])
+	}
+	site, err := server.New(server.Config{Store: store, Sanitizer: sanitize.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.site = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Encoding") == "" {
+			b.mu.Lock()
+			b.asked = append(b.asked, r.URL.Path)
+			b.mu.Unlock()
+		}
+		site.ServeHTTP(w, r)
+	})
+	return b
+}
+
+func (b *blog) settings() gazette.Settings {
+	s, err := b.store.Settings(b.ctx)
+	must(b.t, err)
+	return s
+}
+
+func (b *blog) newEntry(at time.Time, title string, tp *gazette.Topic) int64 {
+	e := &gazette.Entry{Title: title, Body: "Text of " + title + ".", Format: gazette.FormatHTML,
+		Status: gazette.StatusPublished, PublishedAt: at, AuthorID: b.author.ID, AllowComments: true, Topics: []gazette.Topic{*tp}}
+	must(b.t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.CreateEntry(b.ctx, tx, b.settings(), e) }))
+	b.ids = append(b.ids, e.ID)
+	return e.ID
+}
+
+func (b *blog) comment(entryID int64) *gazette.Comment {
+	token, err := b.pub.FormToken(b.ctx, b.store, entryID, time.Now().Add(-time.Minute))
+	must(b.t, err)
+	c, err := b.pub.SubmitComment(b.ctx, b.store, b.settings(), publish.CommentForm{
+		EntryID: entryID, Name: "Ann", Email: "ann@example.com", Body: "A word.", Token: token}, time.Now())
+	must(b.t, err)
+	return c
+}
+
+func (b *blog) build(out string, full bool) export.Result {
+	b.t.Helper()
+	b.mu.Lock()
+	b.asked = nil
+	b.mu.Unlock()
+	res, err := export.Build(b.ctx, export.Config{Handler: b.site, BaseURL: baseURL, Workers: 2,
+		Journal: b.store, Fingerprint: "test", Full: full}, out)
+	if err != nil {
+		b.t.Fatalf("Build: %v", err)
+	}
+	return res
+}
+
+// TestIncrementalBuildIsFullBuild makes each kind of write and checks that
+// an incremental build leaves the same files, byte for byte, as a full
+// build into an empty folder, and that a new comment renders only the
+// pages that show it.
+func TestIncrementalBuildIsFullBuild(t *testing.T) {
+	b := newBlog(t)
+	out := t.TempDir()
+	if res := b.build(out, false); res.Full == "" || res.Written != res.Pages {
+		t.Fatalf("first build: %+v, want a full build writing every page", res)
+	}
+	if res := b.build(out, false); res.Full != "" || res.Written != 0 || res.Removed != 0 {
+		t.Errorf("build with nothing changed: %+v, want an incremental build writing nothing", res)
+	}
+	var c *gazette.Comment
+	for _, tt := range []struct {
+		name  string
+		write func()
+		full  bool // the write names no keys: the build renders everything
+	}{
+		{"new comment", func() { c = b.comment(b.ids[2]) }, false},
+		{"unapprove a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentPending)) }, false},
+		{"approve a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentApproved)) }, false},
+		{"delete a comment", func() { must(t, b.pub.DeleteComment(b.ctx, b.store, c.ID)) }, false},
+		{"edit an entry's title", func() {
+			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
+				e, err := tx.Entry(b.ctx, b.ids[1])
+				if err != nil {
+					return err
+				}
+				e.Title = "Entry B, retitled"
+				return b.pub.UpdateEntry(b.ctx, tx, b.settings(), e)
+			}))
+		}, false},
+		{"new entry in a new month", func() {
+			b.newEntry(time.Date(2007, 6, 2, 9, 0, 0, 0, time.UTC), "Entry of June", b.topics[1])
+		}, false},
+		{"delete an entry", func() {
+			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.DeleteEntry(b.ctx, tx, b.ids[3]) }))
+		}, false},
+		{"rename a topic", func() {
+			tp := *b.topics[0]
+			tp.Name = "Persia"
+			must(t, b.store.UpdateTopic(b.ctx, &tp))
+		}, true},
+		{"change a setting", func() {
+			s := b.settings()
+			s.Title = "The Watch"
+			must(t, b.store.SaveSettings(b.ctx, s))
+		}, true},
+		{"raw SQL", func() {
+			db, err := sql.Open("sqlite", b.file)
+			must(t, err)
+			defer db.Close()
+			_, err = db.Exec(`UPDATE entries SET title = 'Raw' WHERE id = ?`, b.ids[0])
+			must(t, err)
+		}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.write()
+			res := b.build(out, false)
+			if got := res.Full != ""; got != tt.full {
+				t.Errorf("full = %v (%q), want %v", got, res.Full, tt.full)
+			}
+			if tt.name == "new comment" {
+				asked := slices.Clone(b.asked)
+				slices.Sort(asked)
+				// The entry's page and comment feed, and the lists that
+				// show its count of comments.
+				want := append(slices.Clone(export.Seeds), "/archives/2007/03/entry_c.html", "/archives/2007/03/entry_c.atom",
+					"/archives/2007/03/", "/authors/richard/", "/topics/iran/")
+				slices.Sort(want)
+				if !slices.Equal(asked, want) {
+					t.Errorf("after a new comment the build rendered %q, want %q", asked, want)
+				}
+				if res.Written == 0 || res.Written > len(want) {
+					t.Errorf("after a new comment: %d written, want a few", res.Written)
+				}
+			}
+			fresh := t.TempDir()
+			b.build(fresh, true)
+			sameTree(t, out, fresh)
+		})
+	}
+}
+
+// sameTree compares two builds file by file, the compressed copies by
+// their content.
+func sameTree(t *testing.T, got, want string) {
+	t.Helper()
+	g, w := readTree(t, got), readTree(t, want)
+	for name, data := range w {
+		if have, ok := g[name]; !ok {
+			t.Errorf("%s: missing from the incremental build", name)
+		} else if !bytes.Equal(have, data) {
+			t.Errorf("%s differs: incremental %d bytes, full %d bytes", name, len(have), len(data))
+		}
+	}
+	for name := range g {
+		if _, ok := w[name]; !ok {
+			t.Errorf("%s: in the incremental build only", name)
+		}
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == export.ManifestName {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var r io.Reader
+		switch filepath.Ext(path) {
+		case ".gz":
+			if r, err = gzip.NewReader(bytes.NewReader(data)); err != nil {
+				return err
+			}
+		case ".br":
+			r = brotli.NewReader(bytes.NewReader(data))
+		}
+		if r != nil {
+			if data, err = io.ReadAll(r); err != nil {
+				return err
+			}
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
