@@ -158,6 +158,11 @@ type EntryFilter struct {
 	// lists of titles, such as related entries, need none of the kilobytes
 	// each entry's text weighs.
 	NoText bool
+	// NoTotal allows the store to skip counting what f selects, and
+	// Entries to return -1 for the total: a page that shows a few entries
+	// and no pager, such as an entry's related entries, would otherwise
+	// pay for counting them all.
+	NoTotal bool
 	// Kind keeps entries of one kind. Empty means KindEntry, so that no
 	// listing shows pages unless it asks for them; AnyKind keeps both.
 	Kind EntryKind

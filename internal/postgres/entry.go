@@ -327,6 +327,9 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	if complete(len(list), f.Limit, f.Offset) {
 		return list, max(f.Offset, 0) + len(list), nil
 	}
+	if f.NoTotal {
+		return list, -1, nil
+	}
 	var total int
 	err = h.q.QueryRow(ctx, `SELECT count(*) FROM entries e`+where, p[:filterArgs]...).Scan(&total)
 	return list, total, wrap(err, "count entries")

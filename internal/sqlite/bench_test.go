@@ -223,12 +223,30 @@ func BenchmarkEntryPage(b *testing.B) {
 			_, _, err := db.Entries(ctx, gazette.EntryFilter{PrimaryTopicID: e.Topics[0].ID, To: e.PublishedAt, VisibleAt: now, Limit: 10, NoText: true})
 			return err
 		}},
+		{"RelatedNoTotal", func(e *gazette.Entry) error {
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{PrimaryTopicID: e.Topics[0].ID, To: e.PublishedAt, VisibleAt: now, Limit: 10, NoText: true, NoTotal: true})
+			return err
+		}},
 		{"Latest", func(*gazette.Entry) error {
 			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 1, NoText: true})
 			return err
 		}},
 		{"Home", func(*gazette.Entry) error {
 			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 15})
+			return err
+		}},
+		// Deep pages of the listings, as a static build reads them all:
+		// the entries skipped before the page must cost little.
+		{"HomeDeep", func(*gazette.Entry) error {
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 15, Offset: n / 2})
+			return err
+		}},
+		{"TopicDeep", func(e *gazette.Entry) error {
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{TopicID: e.Topics[0].ID, VisibleAt: now, Limit: 20, Offset: n / 40})
+			return err
+		}},
+		{"AuthorDeep", func(*gazette.Entry) error {
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{AuthorID: c.authors[0], VisibleAt: now, Limit: 20, Offset: n / 10})
 			return err
 		}},
 		{"Search", func(*gazette.Entry) error {

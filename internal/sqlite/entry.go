@@ -363,8 +363,12 @@ func entryFilter(f gazette.EntryFilter) (string, []any) {
 	}
 	switch f.Kind {
 	case gazette.AnyKind:
-	case "":
-		conds = append(conds, "e.kind = 'entry'")
+	case "", gazette.KindEntry:
+		// Not "e.kind = 'entry'": kind is in no index but the pages' own,
+		// so that would read each entry's row to check it, and a listing's
+		// deep page or count would read thousands. The few pages' IDs come
+		// from their partial index, and the rest stays in the indexes.
+		conds = append(conds, "e.id NOT IN (SELECT id FROM entries WHERE kind = 'page')")
 	default:
 		conds = append(conds, "e.kind = ?")
 		args = append(args, string(f.Kind))
@@ -418,7 +422,13 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	if f.NoText {
 		sel = entryTitleSelect
 	}
-	rows, err := h.query(ctx, sel+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	query := sel + where + order + " LIMIT ? OFFSET ?"
+	if offset > 0 {
+		// The window is chosen among IDs first, so that the entries skipped
+		// before it are read from an index, not joined to their texts.
+		query = sel + " WHERE e.id IN (SELECT e.id FROM entries e" + where + order + " LIMIT ? OFFSET ?)" + order
+	}
+	rows, err := h.query(ctx, query, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap(err, "list entries")
 	}
@@ -436,6 +446,9 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	}
 	if total, ok := knownTotal(limit, offset, len(list)); ok {
 		return list, total, nil
+	}
+	if f.NoTotal {
+		return list, -1, nil
 	}
 	total, err := h.countEntries(ctx, f, where, args)
 	return list, total, err

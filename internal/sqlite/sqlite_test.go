@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -185,6 +186,108 @@ func TestEntriesNoText(t *testing.T) {
 	if !reflect.DeepEqual(*titles[0], want) {
 		t.Errorf("NoText entry:\n got %+v\nwant %+v", *titles[0], want)
 	}
+}
+
+// TestEntriesWindows checks every window of the listings against the whole
+// listing, with pages and drafts among the entries: a window is chosen among
+// the entries' IDs in the indexes, and pages are kept out by their own
+// index, not by each entry's kind.
+func TestEntriesWindows(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, filepath.Join(t.TempDir(), "gazette.db"))
+	defer db.Close()
+	var authors []int64
+	for _, slug := range []string{"ann", "bob"} {
+		a := &gazette.Author{Name: slug, Slug: slug, Role: gazette.RoleAuthor}
+		if err := db.CreateAuthor(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		authors = append(authors, a.ID)
+	}
+	var topics []gazette.Topic
+	for _, slug := range []string{"red", "blue"} {
+		tp := &gazette.Topic{Name: slug, Slug: slug}
+		if err := db.CreateTopic(ctx, tp); err != nil {
+			t.Fatal(err)
+		}
+		topics = append(topics, *tp)
+	}
+	start := time.Date(2007, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 30 {
+		at := start.Add(time.Duration(i/2) * time.Hour) // pairs at the same time: ordered by ID
+		e := &gazette.Entry{Title: fmt.Sprint("E", i), Basename: fmt.Sprint("e", i), Format: gazette.FormatConvertBreaks,
+			Status: gazette.StatusPublished, PublishedAt: at, AuthorID: authors[i%2], BodyHTML: "<p>b</p>",
+			Topics: []gazette.Topic{topics[i%3%2]}}
+		e.Path = gazette.EntryPath(at, time.UTC, e.Basename)
+		switch i % 7 {
+		case 3:
+			e.Kind, e.Path = gazette.KindPage, gazette.PagePath(e.Basename)
+		case 5:
+			e.Status = gazette.StatusDraft
+		}
+		if err := db.CreateEntry(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := start.AddDate(0, 1, 0)
+	for _, f := range []struct {
+		name string
+		f    gazette.EntryFilter
+	}{
+		{"visible", gazette.EntryFilter{VisibleAt: now}},
+		{"entries, oldest first", gazette.EntryFilter{VisibleAt: now, Kind: gazette.KindEntry, OldestFirst: true}},
+		{"author", gazette.EntryFilter{VisibleAt: now, AuthorID: authors[1]}},
+		{"topic", gazette.EntryFilter{VisibleAt: now, TopicID: topics[0].ID}},
+		{"primary topic, before a time", gazette.EntryFilter{VisibleAt: now, PrimaryTopicID: topics[1].ID, To: start.Add(10 * time.Hour)}},
+		{"pages", gazette.EntryFilter{Kind: gazette.KindPage}},
+		{"any kind, drafts too", gazette.EntryFilter{Kind: gazette.AnyKind}},
+	} {
+		t.Run(f.name, func(t *testing.T) {
+			all, total, err := db.Entries(ctx, f.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != len(all) || total == 0 {
+				t.Fatalf("whole listing: %d entries, total %d", len(all), total)
+			}
+			for _, e := range all {
+				if e.Kind == gazette.KindPage && f.f.Kind != gazette.KindPage && f.f.Kind != gazette.AnyKind {
+					t.Errorf("page %q listed", e.Title)
+				}
+			}
+			for limit := 1; limit <= 4; limit++ {
+				for offset := 0; offset <= len(all); offset++ {
+					w := f.f
+					w.Limit, w.Offset = limit, offset
+					got, n, err := db.Entries(ctx, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := all[offset:min(offset+limit, len(all))]
+					if !slices.EqualFunc(got, want, func(a, b *gazette.Entry) bool { return reflect.DeepEqual(a, b) }) || n != total {
+						t.Errorf("limit %d offset %d: %v (total %d), want %v (total %d)", limit, offset, titles(got), n, titles(want), total)
+					}
+					w.NoTotal = true
+					got, n, err = db.Entries(ctx, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(got) != len(want) || (n != total && n != -1) {
+						t.Errorf("limit %d offset %d, NoTotal: %d entries, total %d; want %d entries, total %d or -1",
+							limit, offset, len(got), n, len(want), total)
+					}
+				}
+			}
+		})
+	}
+}
+
+func titles(list []*gazette.Entry) []string {
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Title)
+	}
+	return out
 }
 
 // TestAtomicCancelled: statements in a transaction run without watching
