@@ -35,8 +35,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/gazette-blog/gazette"
-
-	"github.com/gazette-blog/gazette/internal/pagecache"
 )
 
 // ManifestName is the file in OUTDIR that lists the files of the last build
@@ -159,6 +157,7 @@ type builder struct {
 	records map[string]pageRecord
 	inc     *incremental // nil for a full build
 	cursor  gazette.ChangeCursor
+	oldKeys []string // the keys of the last build's manifest
 }
 
 func (b *builder) run(ctx context.Context, workers int) {
@@ -169,12 +168,13 @@ func (b *builder) run(ctx context.Context, workers int) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			c := newCompressor()
 			for {
 				p, ok := b.next(ctx)
 				if !ok {
 					return
 				}
-				links, err := b.page(ctx, p)
+				links, err := b.page(ctx, c, p)
 				b.done(links, err)
 			}
 		})
@@ -225,7 +225,7 @@ func (b *builder) done(links []string, err error) {
 
 // page builds the page at path p and returns the links it holds. A path
 // that is no page (an error, a redirect, a form's address) is skipped.
-func (b *builder) page(ctx context.Context, p string) ([]string, error) {
+func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, error) {
 	body, header, deps, ok := b.render(ctx, p)
 	if !ok {
 		b.mu.Lock()
@@ -246,7 +246,7 @@ func (b *builder) page(ctx context.Context, p string) ([]string, error) {
 	file := filepath.Join(b.out, filepath.FromSlash(name))
 	unchanged := b.old[name] == hash && exists(file) && exists(file+".gz") && exists(file+".br")
 	if !unchanged {
-		if err := b.write(ctx, p, file, body, negotiated); err != nil {
+		if err := b.write(ctx, c, p, file, body, negotiated); err != nil {
 			return nil, err
 		}
 	}
@@ -266,8 +266,8 @@ func (b *builder) page(ctx context.Context, p string) ([]string, error) {
 
 // write writes a page and the copies the server sends to clients that
 // accept gzip and Brotli: asked of the site when it negotiates them, else
-// made as the page cache makes them.
-func (b *builder) write(ctx context.Context, p, file string, body []byte, negotiated bool) error {
+// made here.
+func (b *builder) write(ctx context.Context, c *compressor, p, file string, body []byte, negotiated bool) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -277,7 +277,7 @@ func (b *builder) write(ctx context.Context, p, file string, body []byte, negoti
 	for _, enc := range []struct {
 		coding, ext string
 		compress    func([]byte) []byte
-	}{{"gzip", ".gz", pagecache.Gzip}, {"br", ".br", pagecache.Brotli}} {
+	}{{"gzip", ".gz", c.gzip}, {"br", ".br", c.brotli}} {
 		data := enc.compress(body)
 		if negotiated {
 			var ok bool
@@ -447,6 +447,9 @@ func readManifest(outDir string) (manifest, error) {
 	if err != nil {
 		return m, fmt.Errorf("export: %w", err)
 	}
+	if fast, ok := decodeManifest(data); ok {
+		return fast, nil
+	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return m, fmt.Errorf("export: %s: %w (remove it to build everything again)", filepath.Join(outDir, ManifestName), err)
 	}
@@ -457,9 +460,5 @@ func readManifest(outDir string) (manifest, error) {
 }
 
 func writeManifest(outDir string, m manifest) error {
-	data, err := json.MarshalIndent(m, "", "\t")
-	if err != nil {
-		return fmt.Errorf("export: manifest: %w", err)
-	}
-	return writeFile(filepath.Join(outDir, ManifestName), append(data, '\n'))
+	return writeFile(filepath.Join(outDir, ManifestName), encodeManifest(m))
 }
