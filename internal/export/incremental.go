@@ -42,10 +42,12 @@ type pageDeps struct {
 	Expires int64  `json:"x,omitempty"` // Unix seconds; zero for never
 }
 
-// pageRecord is pageDeps while a build runs, with the keys themselves.
+// pageRecord is pageDeps while a build runs: a page rendered now has its
+// keys; one kept from the last build, the indexes of its keys there.
 type pageRecord struct {
 	path    string
 	keys    []string
+	old     []int
 	expires time.Time
 }
 
@@ -119,27 +121,32 @@ func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
 			inc.dirty = append(inc.dirty, d.Path)
 			continue
 		}
-		rec := pageRecord{path: d.Path, keys: make([]string, len(d.Keys))}
-		for i, k := range d.Keys {
-			rec.keys[i] = info.Keys[k]
-		}
+		rec := pageRecord{path: d.Path, old: d.Keys}
 		if d.Expires != 0 {
 			rec.expires = time.Unix(d.Expires, 0)
 		}
 		b.records[name] = rec
 	}
 	slices.Sort(inc.dirty)
-	b.inc = inc
+	b.inc, b.oldKeys = inc, info.Keys
 	return "", nil
 }
 
-// starts are the addresses a build begins with: the seeds, and for an
-// incremental build the pages to render again.
+// starts are the addresses a build begins with: the seeds, or for an
+// incremental build the pages to render again and the seeds the last
+// build did not have. A page new since (an entry, a month) is linked from
+// a list that shows it, which is among the pages rendered again.
 func (b *builder) starts() []string {
 	if b.inc == nil {
 		return Seeds
 	}
-	return append(slices.Clip(Seeds), b.inc.dirty...)
+	starts := b.inc.dirty
+	for _, p := range Seeds {
+		if name, ok := fileName(p); ok && !b.inc.known[name] {
+			starts = append(starts, p)
+		}
+	}
+	return starts
 }
 
 // addLink queues a page that a built page links to, unless an incremental
@@ -184,19 +191,34 @@ func (b *builder) info() *buildInfo {
 	}
 	info := &buildInfo{Fingerprint: b.fingerprint(), Cursor: b.cursor, Pages: make(map[string]pageDeps, len(b.records))}
 	index := map[string]int{}
+	add := func(k string) int {
+		n, ok := index[k]
+		if !ok {
+			n = len(info.Keys)
+			index[k] = n
+			info.Keys = append(info.Keys, k)
+		}
+		return n
+	}
+	// The kept pages' keys are renumbered through a table of the old
+	// numbers, not a look-up of each key.
+	renumber := make([]int, len(b.oldKeys))
+	for i := range renumber {
+		renumber[i] = -1
+	}
 	for name, rec := range b.records {
 		if _, ok := b.files[name]; !ok {
 			continue
 		}
-		d := pageDeps{Path: rec.path, Keys: make([]int, len(rec.keys))}
-		for i, k := range rec.keys {
-			n, ok := index[k]
-			if !ok {
-				n = len(info.Keys)
-				index[k] = n
-				info.Keys = append(info.Keys, k)
+		d := pageDeps{Path: rec.path, Keys: make([]int, 0, len(rec.keys)+len(rec.old))}
+		for _, k := range rec.keys {
+			d.Keys = append(d.Keys, add(k))
+		}
+		for _, k := range rec.old {
+			if renumber[k] < 0 {
+				renumber[k] = add(b.oldKeys[k])
 			}
-			d.Keys[i] = n
+			d.Keys = append(d.Keys, renumber[k])
 		}
 		if !rec.expires.IsZero() {
 			d.Expires = rec.expires.Unix()

@@ -1,0 +1,53 @@
+package export
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/gazette-blog/gazette"
+)
+
+// TestManifestRoundTrip checks that the manifest's own reader reads back
+// what it writes, names that need escaping included, and that the result
+// is the JSON encoding/json reads.
+func TestManifestRoundTrip(t *testing.T) {
+	m := manifest{
+		Files: map[string]string{"index.html": "aa", `tags/"quoted"\:x/index.html`: "bb", "tags/café\u2028/index.html": "cc"},
+		Build: &buildInfo{
+			Fingerprint: "fp \"1\"",
+			Cursor:      gazette.ChangeCursor{Journal: "j", Seq: 7, Version: 9},
+			Keys:        []string{"settings", "l:\"3\""},
+			Pages: map[string]pageDeps{
+				"index.html":                  {Path: "/", Keys: []int{0, 1}, Expires: 1700000000},
+				`tags/"quoted"\:x/index.html`: {Path: "/tags/%22quoted%22%5C:x/", Keys: []int{}},
+				"tags/café\u2028/index.html":  {Path: "/tags/caf%C3%A9%E2%80%A8/", Keys: []int{1}},
+			},
+		},
+	}
+	for _, tt := range []struct {
+		name string
+		m    manifest
+	}{{"with build", m}, {"files only", manifest{Files: m.Files}}, {"empty", manifest{Files: map[string]string{}}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := encodeManifest(tt.m)
+			got, ok := decodeManifest(data)
+			if !ok {
+				t.Fatalf("decodeManifest refused:\n%s", data)
+			}
+			if !reflect.DeepEqual(got, tt.m) {
+				t.Errorf("decodeManifest = %+v, want %+v", got, tt.m)
+			}
+			var viaJSON manifest
+			if err := json.Unmarshal(data, &viaJSON); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, data)
+			}
+			if !reflect.DeepEqual(viaJSON, tt.m) {
+				t.Errorf("encoding/json reads %+v, want %+v", viaJSON, tt.m)
+			}
+		})
+	}
+	if _, ok := decodeManifest([]byte(`{"files":{"a":"b"}}`)); ok {
+		t.Error("decodeManifest read JSON of another layout")
+	}
+}
