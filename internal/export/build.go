@@ -32,8 +32,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/net/html"
-
 	"github.com/gazette-blog/gazette"
 )
 
@@ -333,27 +331,6 @@ func (b *builder) links(p, ctype string, body []byte) []string {
 		}
 	}
 	return out
-}
-
-// htmlLinks returns the href and src attributes of an HTML page.
-func htmlLinks(body []byte) []string {
-	var out []string
-	z := html.NewTokenizer(bytes.NewReader(body))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return out
-		case html.StartTagToken, html.SelfClosingTagToken:
-			_, more := z.TagName()
-			for more {
-				var k, v []byte
-				k, v, more = z.TagAttr()
-				if string(k) == "href" || string(k) == "src" {
-					out = append(out, string(v))
-				}
-			}
-		}
-	}
 }
 
 // sitemapLinks returns the loc elements of a sitemap or sitemap index.
