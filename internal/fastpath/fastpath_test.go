@@ -73,7 +73,7 @@ func (b *blog) via() string {
 	return b.passed[0]
 }
 
-func newBlog(t *testing.T) *blog {
+func newBlog(t testing.TB) *blog {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "gazette.db"))
@@ -135,7 +135,7 @@ func newBlog(t *testing.T) *blog {
 	return b
 }
 
-func listen(t *testing.T) net.Listener {
+func listen(t testing.TB) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,13 +146,13 @@ func listen(t *testing.T) net.Listener {
 
 // rawConn is a client connection that keeps the bytes of each response.
 type rawConn struct {
-	t   *testing.T
+	t   testing.TB
 	c   net.Conn
 	rec bytes.Buffer
 	br  *bufio.Reader
 }
 
-func dial(t *testing.T, addr string) *rawConn {
+func dial(t testing.TB, addr string) *rawConn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -220,7 +220,7 @@ func exchange(t *testing.T, addr, req, method string) []string {
 }
 
 // warm renders the pages the tests ask for into the cache.
-func (b *blog) warm(t *testing.T) (etag, lastMod string) {
+func (b *blog) warm(t testing.TB) (etag, lastMod string) {
 	t.Helper()
 	rc := dial(t, b.ref)
 	for _, p := range []string{entryPath, commentPath, "/"} {
@@ -513,5 +513,35 @@ func TestShutdown(t *testing.T) {
 	if n := leaked(); n > 8 {
 		buf := make([]byte, 1<<20)
 		t.Errorf("%d goroutines more than at the start:\n%s", n, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// BenchmarkHit: one keep-alive connection asks for a cached page, over
+// loopback TCP; the allocations counted are the server's and the client's.
+func BenchmarkHit(b *testing.B) {
+	for _, enc := range []string{"", "gzip"} {
+		b.Run("encoding="+enc, func(b *testing.B) {
+			bl := newBlog(b)
+			bl.warm(b)
+			rc := dial(b, bl.fast)
+			req := get(entryPath, "Accept-Encoding: "+enc+"\r\n")
+			rc.send(req)
+			resp := rc.next("GET")
+			if bl.via() != "fast" {
+				b.Fatal("the request is not answered by the fast path")
+			}
+			wire := []byte(req)
+			buf := make([]byte, len(resp))
+			b.SetBytes(int64(len(resp)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := rc.c.Write(wire); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.ReadFull(rc.c, buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

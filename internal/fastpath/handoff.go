@@ -87,6 +87,13 @@ type pipeConn struct {
 	// done receives, once, whether net/http answered and waits for the
 	// next request (true), or closed the connection (false).
 	done chan bool
+
+	// The deadlines net/http sets run timers that keep the pipe in memory
+	// until they fire (IdleTimeout), and a pipe whose other end is closed
+	// can no longer clear them: finish clears them first and ignores any
+	// set after.
+	mu       sync.Mutex
+	finished bool
 }
 
 // LocalAddr implements net.Conn: the real connection's, for the handlers.
@@ -94,6 +101,44 @@ func (c *pipeConn) LocalAddr() net.Addr { return c.local }
 
 // RemoteAddr implements net.Conn: the real connection's.
 func (c *pipeConn) RemoteAddr() net.Addr { return c.remote }
+
+// SetDeadline implements net.Conn.
+func (c *pipeConn) SetDeadline(t time.Time) error {
+	return c.deadline(t, c.Conn.SetDeadline)
+}
+
+// SetReadDeadline implements net.Conn.
+func (c *pipeConn) SetReadDeadline(t time.Time) error {
+	return c.deadline(t, c.Conn.SetReadDeadline)
+}
+
+// SetWriteDeadline implements net.Conn.
+func (c *pipeConn) SetWriteDeadline(t time.Time) error {
+	return c.deadline(t, c.Conn.SetWriteDeadline)
+}
+
+func (c *pipeConn) deadline(t time.Time, set func(time.Time) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.finished {
+		return nil
+	}
+	return set(t)
+}
+
+// finish clears the deadlines; net/http is done with the pipe.
+func (c *pipeConn) finish() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.finished = true
+	_ = c.Conn.SetDeadline(time.Time{})
+}
+
+// Close implements net.Conn.
+func (c *pipeConn) Close() error {
+	c.finish()
+	return c.Conn.Close()
+}
 
 // state is told of the connection's states in net/http.
 func (c *pipeConn) state(st http.ConnState) {
@@ -129,6 +174,7 @@ func (c *conn) viaHTTP() bool {
 	b, _ := c.br.Peek(c.req.size)
 	_, _ = client.Write(b) // fails only when net/http closed its end: done tells
 	keep := <-pc.done
+	pc.finish()
 	client.Close()
 	err := <-copied
 	return keep && err == nil && !c.s.shutdown.Load()
