@@ -78,10 +78,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	cache := pagecache.New(cacheCfg)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit of the cache's budget and room to render: the
-		// collector works harder rather than let garbage double the heap
-		// (after a crawl of 10,000 entries, 148 MB of anonymous memory
-		// instead of 278 MB).
-		debug.SetMemoryLimit(cacheCfg.MaxBytes + 128<<20)
+		// collector works harder rather than let garbage double the heap.
+		// After a crawl of 10,000 entries the live heap is about the
+		// budget plus 50 MB; see docs/PERFORMANCE.md.
+		debug.SetMemoryLimit(cacheCfg.MaxBytes + 96<<20)
 	}
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	// On PostgreSQL, writes here drop the pages of every instance.

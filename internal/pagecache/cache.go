@@ -344,14 +344,24 @@ func newPage(key string, rec *recorder, keys []string, expires time.Time) *page 
 	body := rec.body.Bytes()
 	sum := sha256.Sum256(body)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-	p.variants[identity] = makeVariant(body, `"`+tag+`"`)
-	p.variants[gzipped] = makeVariant(Gzip(body), `"`+tag+`-gz"`)
-	p.variants[brotlied] = makeVariant(Brotli(body), `"`+tag+`-br"`)
+	p.variants[identity] = makeVariant(clip(body), `"`+tag+`"`)
+	p.variants[gzipped] = makeVariant(clip(Gzip(body)), `"`+tag+`-gz"`)
+	p.variants[brotlied] = makeVariant(clip(Brotli(body)), `"`+tag+`-br"`)
 	p.size = pageOverhead + int64(len(key))
 	for _, v := range p.variants {
 		p.size += int64(len(v.body))
 	}
 	return p
+}
+
+// clip returns b in an array of its own size when the one it grew in is
+// much larger: a kept page should cost the budget what it holds (a buffer
+// can be twice its contents).
+func clip(b []byte) []byte {
+	if cap(b)-len(b) <= len(b)/16 {
+		return b
+	}
+	return bytes.Clone(b)
 }
 
 func full(v, fallback string) []string {

@@ -49,13 +49,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Every connection gets its pragmas from the DSN, so a connection the
 	// pool opens later is set up like the first. synchronous=FULL syncs the
 	// WAL at each commit: an acknowledged write survives a power cut.
-	// mmap_size lets reads of long entries copy from the page cache of the
-	// kernel instead of making a system call for each overflow page.
-	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=mmap_size(1073741824)"
+	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
 	// The writer keeps statement journals in memory and a larger page
 	// cache, so that a big import does not spill pages to disk twice.
+	// mmap_size lets its reads copy from the kernel's page cache instead of
+	// making a system call for each page. The readers do without: each of
+	// their maps of the file counted in the server's memory (490 MB after a
+	// crawl of 10,000 entries), and reads cost only a few per cent more.
 	writer, err := sql.Open("sqlite", path+"?"+common+
-		"&_pragma=journal_mode(WAL)&_pragma=temp_store(memory)&_pragma=cache_size(-32000)&_txlock=immediate")
+		"&_pragma=mmap_size(1073741824)&_pragma=journal_mode(WAL)&_pragma=temp_store(memory)&_pragma=cache_size(-32000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
