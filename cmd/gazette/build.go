@@ -53,7 +53,12 @@ func (e *env) build(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stderr, "gazette: the blog has no base URL setting: its links point at http://localhost/")
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	site, err := server.New(server.Config{Store: store, Sanitizer: sanitize.New(), Logger: logger, ThemeDir: *themeDir})
+	// The site's clock stands still for the build, so that every page
+	// shows the blog as it is at one time and the reads that every page
+	// makes alike are made once.
+	now := time.Now()
+	site, err := server.New(server.Config{Store: export.ReadOnce(store), Sanitizer: sanitize.New(), Logger: logger,
+		ThemeDir: *themeDir, Now: func() time.Time { return now }})
 	if err != nil {
 		return fmt.Errorf("build: %w", err)
 	}

@@ -1,0 +1,130 @@
+package export
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+)
+
+// ReadOnce returns store with the reads that every page of a build makes
+// alike answered from the first: the settings, the newest entries of the
+// banner and the sidebar, and the sidebar's topics and months. Every other
+// call goes to store. The answers are the same for every page only when
+// the site's clock stands still for the build (site.Config.Now), as it
+// should: a build shows the blog as it is at one time. A write during the
+// build is left to the next one, as it would be for a page already built.
+func ReadOnce(store gazette.Store) gazette.Store {
+	m := &memoStore{Store: store, entries: map[memoKey][]*gazette.Entry{},
+		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{}}
+	if g, ok := store.(gazette.GoneStore); ok {
+		// The deleted entries' pages answer 410 Gone, as the server's do.
+		return struct {
+			*memoStore
+			gazette.GoneStore
+		}{m, g}
+	}
+	return m
+}
+
+// memoStore is ReadOnce's store.
+type memoStore struct {
+	gazette.Store
+
+	mu       sync.Mutex
+	settings *gazette.Settings
+	entries  map[memoKey][]*gazette.Entry
+	topics   map[memoKey][]gazette.TopicCount
+	months   map[memoKey][]gazette.MonthCount
+}
+
+// memoKey is what a remembered read was asked.
+type memoKey struct {
+	at    int64 // the visibleAt, in Unix nanoseconds
+	limit int
+	loc   string
+}
+
+// mostRemembered bounds the lists of newest entries that are remembered:
+// a banner's and a sidebar's, not a page of a listing.
+const mostRemembered = 10
+
+// Settings implements gazette.SettingsStore.
+func (m *memoStore) Settings(ctx context.Context) (gazette.Settings, error) {
+	m.mu.Lock()
+	st := m.settings
+	m.mu.Unlock()
+	if st != nil {
+		return *st, nil
+	}
+	s, err := m.Store.Settings(ctx)
+	if err != nil {
+		return s, err
+	}
+	m.mu.Lock()
+	m.settings = &s
+	m.mu.Unlock()
+	return s, nil
+}
+
+// Entries implements gazette.EntryStore.
+func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
+	newest := gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, NoText: true, NoTotal: true}
+	if f != newest || f.VisibleAt.IsZero() || f.Limit <= 0 || f.Limit > mostRemembered {
+		return m.Store.Entries(ctx, f)
+	}
+	key := memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}
+	m.mu.Lock()
+	list, ok := m.entries[key]
+	m.mu.Unlock()
+	if !ok {
+		var err error
+		if list, _, err = m.Store.Entries(ctx, f); err != nil {
+			return nil, 0, err
+		}
+		m.mu.Lock()
+		m.entries[key] = list
+		m.mu.Unlock()
+	}
+	// Each page gets entries of its own, free to change.
+	out := make([]*gazette.Entry, len(list))
+	for i, e := range list {
+		c := *e
+		out[i] = &c
+	}
+	return out, -1, nil
+}
+
+// Topics implements gazette.TopicStore.
+func (m *memoStore) Topics(ctx context.Context, visibleAt time.Time) ([]gazette.TopicCount, error) {
+	return remember(m, m.topics, memoKey{at: visibleAt.UnixNano()}, func() ([]gazette.TopicCount, error) {
+		return m.Store.Topics(ctx, visibleAt)
+	})
+}
+
+// Months implements gazette.EntryStore.
+func (m *memoStore) Months(ctx context.Context, visibleAt time.Time, loc *time.Location) ([]gazette.MonthCount, error) {
+	return remember(m, m.months, memoKey{at: visibleAt.UnixNano(), loc: loc.String()}, func() ([]gazette.MonthCount, error) {
+		return m.Store.Months(ctx, visibleAt, loc)
+	})
+}
+
+// remember answers read from memo under key, reading it the first time,
+// and returns a copy of its own to each caller.
+func remember[T any](m *memoStore, memo map[memoKey][]T, key memoKey, read func() ([]T, error)) ([]T, error) {
+	m.mu.Lock()
+	list, ok := memo[key]
+	m.mu.Unlock()
+	if !ok {
+		var err error
+		if list, err = read(); err != nil {
+			return nil, err
+		}
+		m.mu.Lock()
+		memo[key] = list
+		m.mu.Unlock()
+	}
+	return slices.Clone(list), nil
+}

@@ -1,0 +1,106 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/sqlite"
+)
+
+// TestReadOnce checks which reads ReadOnce remembers: those every page
+// makes alike, each answered as the store first answered it, in copies of
+// their own; the others go to the store.
+func TestReadOnce(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "gazette.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}
+	if err := db.CreateAuthor(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	tp := &gazette.Topic{Name: "News", Slug: "news"}
+	if err := db.CreateTopic(ctx, tp); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2007, 3, 1, 12, 0, 0, 0, time.UTC)
+	add := func(i int) {
+		t.Helper()
+		at := start.Add(time.Duration(i) * time.Hour)
+		e := &gazette.Entry{Title: fmt.Sprint("Entry ", i), Basename: fmt.Sprint("e", i), Path: gazette.EntryPath(at, time.UTC, fmt.Sprint("e", i)),
+			Format: gazette.FormatConvertBreaks, Status: gazette.StatusPublished, PublishedAt: at, AuthorID: a.ID,
+			Topics: []gazette.Topic{*tp}}
+		if err := db.CreateEntry(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		add(i)
+	}
+	now := start.AddDate(0, 1, 0)
+	store := ReadOnce(db)
+	if _, ok := store.(gazette.GoneStore); !ok {
+		t.Error("ReadOnce hides the store's GoneStore")
+	}
+
+	st, err := store.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	banner := gazette.EntryFilter{VisibleAt: now, Limit: 1, NoText: true, NoTotal: true}
+	first, _, err := store.Entries(ctx, banner)
+	if err != nil || len(first) != 1 || first[0].Title != "Entry 2" {
+		t.Fatalf("banner: %v, %v; want Entry 2", first, err)
+	}
+	first[0].Title = "changed by a page"
+	topics, err := store.Topics(ctx, now)
+	if err != nil || len(topics) != 1 || topics[0].Count != 3 {
+		t.Fatalf("topics: %+v, %v", topics, err)
+	}
+	months, err := store.Months(ctx, now, time.UTC)
+	if err != nil || len(months) != 1 || months[0].Count != 3 {
+		t.Fatalf("months: %+v, %v", months, err)
+	}
+
+	// Writes after the first reads: remembered reads do not see them.
+	changed := st
+	changed.Title = "Another title"
+	if err := db.SaveSettings(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	add(3)
+	if got, _ := store.Settings(ctx); got.Title != st.Title {
+		t.Errorf("settings read again: title %q, want the first read's %q", got.Title, st.Title)
+	}
+	again, _, err := store.Entries(ctx, banner)
+	if err != nil || len(again) != 1 || again[0].Title != "Entry 2" {
+		t.Errorf("banner read again: %v, %v; want the first read's Entry 2, unchanged by its reader", again, err)
+	}
+	if got, _ := store.Topics(ctx, now); got[0].Count != 3 {
+		t.Errorf("topics read again: %+v, want the first read's", got)
+	}
+	if got, _ := store.Months(ctx, now, time.UTC); got[0].Count != 3 {
+		t.Errorf("months read again: %+v, want the first read's", got)
+	}
+
+	// Other reads go to the store.
+	for _, f := range []gazette.EntryFilter{
+		{VisibleAt: now, Limit: 20},
+		{VisibleAt: now, Limit: 1, NoText: true},
+		{VisibleAt: now.Add(time.Second), Limit: 1, NoText: true, NoTotal: true},
+	} {
+		list, _, err := store.Entries(ctx, f)
+		if err != nil || len(list) == 0 || list[0].Title != "Entry 3" {
+			t.Errorf("Entries(%+v): %v, %v; want the new Entry 3 first", f, list, err)
+		}
+	}
+	if got, _ := store.Months(ctx, now, time.FixedZone("X", 3600)); got[0].Count != 4 {
+		t.Errorf("months in another zone: %+v, want a read of the store's 4 entries", got)
+	}
+}
