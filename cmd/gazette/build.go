@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -53,6 +54,13 @@ func (e *env) build(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stderr, "gazette: the blog has no base URL setting: its links point at http://localhost/")
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// A build's garbage is each page's, a few megabytes at a time: the
+	// collector runs less often, against a ceiling on the heap, unless the
+	// environment says otherwise (docs/PERFORMANCE.md has the figures).
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(buildGCPercent))
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(buildMemoryLimit))
+	}
 	// The site's clock stands still for the build, so that every page
 	// shows the blog as it is at one time and the reads that every page
 	// makes alike are made once.
@@ -83,6 +91,13 @@ func (e *env) build(ctx context.Context, args []string) error {
 		res.Pages, float64(res.Bytes)/1e6, out, time.Since(start).Seconds(), res.Written, res.Unchanged, res.Removed, res.Rendered, how)
 	return nil
 }
+
+// The collector's settings for a build: the heap grows to five times what
+// is live (some 30 MB) before a collection, but no further than the limit.
+const (
+	buildGCPercent   = 400
+	buildMemoryLimit = 192 << 20
+)
 
 // buildFingerprint names what a build's pages are made with besides the
 // blog's content, so that a build by another program or with other theme
