@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -54,11 +55,21 @@ func (m mentionInvalidator) DeleteMention(ctx context.Context, id int64) error {
 // log's size, time or file is a write; a stat costs far less than a query.
 // A write by another process in the instant between one of this process's
 // commits and its invalidation is taken as this process's own.
+//
+// The log is looked at once a millisecond at most, not at every request:
+// under load the stat was a seventh of the time of a cached answer, and a
+// reader cannot tell another process's write seen a millisecond later.
 type walWatcher struct {
-	path string
-	mu   sync.Mutex
-	last walState
+	path  string
+	start time.Time // the origin of checked, on the monotonic clock
+	// checked is when the log was last looked at, as time since start.
+	checked atomic.Int64
+	mu      sync.Mutex
+	last    walState
 }
+
+// walCheckEvery is how long Changed trusts the last look at the log.
+const walCheckEvery = time.Millisecond
 
 type walState struct {
 	size  int64
@@ -68,7 +79,7 @@ type walState struct {
 }
 
 func newWALWatcher(dbPath string) *walWatcher {
-	w := &walWatcher{path: dbPath + "-wal"}
+	w := &walWatcher{path: dbPath + "-wal", start: time.Now()}
 	w.last = w.state()
 	return w
 }
@@ -87,6 +98,10 @@ func (w *walWatcher) state() walState {
 
 // Changed implements pagecache.Watcher.
 func (w *walWatcher) Changed() bool {
+	at, last := int64(time.Since(w.start)), w.checked.Load()
+	if at-last < int64(walCheckEvery) || !w.checked.CompareAndSwap(last, at) {
+		return false // looked at just now, or being looked at
+	}
 	now := w.state()
 	w.mu.Lock()
 	defer w.mu.Unlock()
