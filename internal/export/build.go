@@ -141,6 +141,7 @@ type builder struct {
 	base *url.URL
 	out  string
 	old  map[string]string
+	dirs sync.Map // the folders made so far
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -266,8 +267,12 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 // accept gzip and Brotli: asked of the site when it negotiates them, else
 // made here.
 func (b *builder) write(ctx context.Context, c *compressor, p, file string, body []byte, negotiated bool) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return fmt.Errorf("export: %w", err)
+	// Most folders hold many pages: each is made once.
+	if dir := filepath.Dir(file); !b.madeDir(dir) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		b.dirs.Store(dir, true)
 	}
 	if err := writeFile(file, body); err != nil {
 		return err
@@ -288,6 +293,11 @@ func (b *builder) write(ctx context.Context, c *compressor, p, file string, body
 		}
 	}
 	return nil
+}
+
+func (b *builder) madeDir(dir string) bool {
+	_, ok := b.dirs.Load(dir)
+	return ok
 }
 
 // get asks the site for p in the given content coding ("" for none), as a
