@@ -1,6 +1,9 @@
 package gazette
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Tx is everything a store holds, read and written. Inside Store.Atomic its
 // methods run in one transaction.
@@ -56,6 +59,14 @@ type ChangeCursor struct {
 	Seq     int64  `json:"seq"`
 	Version int64  `json:"version"`
 }
+
+// A ChangeJournal keeps the transactions of the last ChangeJournalWindow and
+// at most ChangeJournalMaxRows of them: what a build a month old needs. A
+// cursor older than that gets an incomplete answer, and a full build.
+const (
+	ChangeJournalWindow  = 30 * 24 * time.Hour
+	ChangeJournalMaxRows = 100_000
+)
 
 // ChangeJournal is a Store that reads back the keys its ChangeRecorder
 // transactions recorded.

@@ -15,14 +15,10 @@ var (
 	_ gazette.ChangeJournal  = (*DB)(nil)
 )
 
-// The journal keeps what a build a month old needs, and no more than
-// journalMaxRows transactions: a build older than that renders everything.
-const (
-	journalWindow  = 30 * 24 * time.Hour
-	journalMaxRows = 100_000
-	// pruneEvery is how many journaled transactions go by between prunings.
-	pruneEvery = 256
-)
+// pruneEvery is how many journaled transactions go by between prunings of
+// what is older than gazette.ChangeJournalWindow or beyond
+// gazette.ChangeJournalMaxRows.
+const pruneEvery = 256
 
 // RecordChanges implements gazette.ChangeRecorder: the keys wait in the
 // handle for the commit.
@@ -72,7 +68,7 @@ func (h *handle) flushChanges(ctx context.Context) error {
 			SELECT max(seq) AS seq FROM change_journal WHERE at < now() - $1 * interval '1 second' OR seq <= $2),
 		gone AS (DELETE FROM change_journal WHERE seq <= (SELECT seq FROM cut))
 		UPDATE change_state SET pruned_through = greatest(pruned_through, (SELECT seq FROM cut))
-		WHERE (SELECT seq FROM cut) IS NOT NULL`, int64(journalWindow/time.Second), seq-journalMaxRows)
+		WHERE (SELECT seq FROM cut) IS NOT NULL`, int64(gazette.ChangeJournalWindow/time.Second), seq-gazette.ChangeJournalMaxRows)
 	return wrap(err, "prune the change journal")
 }
 

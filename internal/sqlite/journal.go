@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gazette-blog/gazette"
 )
@@ -15,14 +14,10 @@ var (
 	_ gazette.ChangeJournal  = (*DB)(nil)
 )
 
-// The journal keeps what a build a month old needs, and no more than
-// journalMaxRows transactions: a build older than that renders everything.
-const (
-	journalWindow  = 30 * 24 * time.Hour
-	journalMaxRows = 100_000
-	// pruneEvery is how many journaled transactions go by between prunings.
-	pruneEvery = 256
-)
+// pruneEvery is how many journaled transactions go by between prunings of
+// what is older than gazette.ChangeJournalWindow or beyond
+// gazette.ChangeJournalMaxRows.
+const pruneEvery = 256
 
 // changes is the journal state of one transaction.
 type changes struct {
@@ -86,7 +81,7 @@ func (h *handle) flushChanges(ctx context.Context) error {
 	}
 	var cut int64
 	if err := h.tx.QueryRowContext(ctx, `SELECT ifnull(max(seq), 0) FROM change_journal WHERE at < ? OR seq <= ?`,
-		micros(now.Add(-journalWindow)), seq-journalMaxRows).Scan(&cut); err != nil {
+		micros(now.Add(-gazette.ChangeJournalWindow)), seq-gazette.ChangeJournalMaxRows).Scan(&cut); err != nil {
 		return wrap(err, "prune the change journal")
 	}
 	if cut == 0 {
