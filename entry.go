@@ -163,6 +163,11 @@ type EntryFilter struct {
 	// and no pager, such as an entry's related entries, would otherwise
 	// pay for counting them all.
 	NoTotal bool
+	// NoTerms allows the store to leave the Topics and Tags of the entries
+	// it returns empty: a list of titles and links, such as the related
+	// entries or the banner's latest entry, shows neither, and reading them
+	// costs each row a lookup of its own.
+	NoTerms bool
 	// Kind keeps entries of one kind. Empty means KindEntry, so that no
 	// listing shows pages unless it asks for them; AnyKind keeps both.
 	Kind EntryKind

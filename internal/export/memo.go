@@ -71,7 +71,7 @@ func (m *memoStore) Settings(ctx context.Context) (gazette.Settings, error) {
 
 // Entries implements gazette.EntryStore.
 func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
-	newest := gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, NoText: true, NoTotal: true}
+	newest := gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, NoText: true, NoTotal: true, NoTerms: true}
 	if f != newest || f.VisibleAt.IsZero() || f.Limit <= 0 || f.Limit > mostRemembered {
 		return m.Store.Entries(ctx, f)
 	}

@@ -53,7 +53,7 @@ func TestReadOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	banner := gazette.EntryFilter{VisibleAt: now, Limit: 1, NoText: true, NoTotal: true}
+	banner := gazette.EntryFilter{VisibleAt: now, Limit: 1, NoText: true, NoTotal: true, NoTerms: true}
 	first, _, err := store.Entries(ctx, banner)
 	if err != nil || len(first) != 1 || first[0].Title != "Entry 2" {
 		t.Fatalf("banner: %v, %v; want Entry 2", first, err)
@@ -93,7 +93,8 @@ func TestReadOnce(t *testing.T) {
 	for _, f := range []gazette.EntryFilter{
 		{VisibleAt: now, Limit: 20},
 		{VisibleAt: now, Limit: 1, NoText: true},
-		{VisibleAt: now.Add(time.Second), Limit: 1, NoText: true, NoTotal: true},
+		{VisibleAt: now.Add(time.Second), Limit: 1, NoText: true, NoTotal: true, NoTerms: true},
+		{VisibleAt: now, Limit: 1, NoText: true, NoTotal: true},
 	} {
 		list, _, err := store.Entries(ctx, f)
 		if err != nil || len(list) == 0 || list[0].Title != "Entry 3" {

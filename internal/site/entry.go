@@ -83,7 +83,7 @@ func (s *Site) entryPage(w http.ResponseWriter, r *http.Request, q *request, e *
 	if primary, ok := e.PrimaryTopic(); ok {
 		related, _, err := s.store.Entries(q.ctx, gazette.EntryFilter{
 			PrimaryTopicID: primary.ID, To: e.PublishedAt, VisibleAt: q.now, Limit: relatedEntries,
-			NoText: true, NoTotal: true,
+			NoText: true, NoTotal: true, NoTerms: true,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading the entries related to entry %d: %w", e.ID, err)

@@ -195,7 +195,7 @@ func (s *Site) begin(r *http.Request, pageTitle string) (*request, error) {
 	if q.theme.HasSidebar() {
 		limit = sidebarRecent
 	}
-	latest, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: q.now, Limit: limit, NoText: true, NoTotal: true})
+	latest, _, err := s.store.Entries(ctx, gazette.EntryFilter{VisibleAt: q.now, Limit: limit, NoText: true, NoTotal: true, NoTerms: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the latest entries: %w", err)
 	}

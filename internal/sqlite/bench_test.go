@@ -227,6 +227,10 @@ func BenchmarkEntryPage(b *testing.B) {
 			_, _, err := db.Entries(ctx, gazette.EntryFilter{PrimaryTopicID: e.Topics[0].ID, To: e.PublishedAt, VisibleAt: now, Limit: 10, NoText: true, NoTotal: true})
 			return err
 		}},
+		{"RelatedLinks", func(e *gazette.Entry) error {
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{PrimaryTopicID: e.Topics[0].ID, To: e.PublishedAt, VisibleAt: now, Limit: 10, NoText: true, NoTotal: true, NoTerms: true})
+			return err
+		}},
 		{"Latest", func(*gazette.Entry) error {
 			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 1, NoText: true})
 			return err

@@ -30,15 +30,23 @@ const entryTitleSelect = `SELECT e.id, e.basename, e.path, e.title, '', '', '', 
 	` + entryMeta + ` FROM entries e CROSS JOIN authors a ON a.id = e.author_id`
 
 // entryMeta is what entryColumns reads after the texts.
-const entryMeta = `e.status, e.published_at,
-	e.author_id, a.slug, a.name, a.email, a.role, a.created_at,
-	e.allow_comments, e.allow_pings, e.comment_count, ifnull(e.import_key, ''),
-	e.created_at, e.updated_at,
+const entryMeta = entryPlainMeta + `,
 	(SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name,
 			'description', t.description) ORDER BY et.position)
 		FROM entry_topics et JOIN topics t ON t.id = et.topic_id WHERE et.entry_id = e.id),
 	(SELECT json_group_array(g.name ORDER BY g.position) FROM entry_tags g WHERE g.entry_id = e.id),
 	e.kind, e.sticky`
+
+// entryPlainMeta is the start of entryMeta, before the topics and tags.
+const entryPlainMeta = `e.status, e.published_at,
+	e.author_id, a.slug, a.name, a.email, a.role, a.created_at,
+	e.allow_comments, e.allow_pings, e.comment_count, ifnull(e.import_key, ''),
+	e.created_at, e.updated_at`
+
+// entryLinkSelect is entryTitleSelect without the topics and tags, for
+// EntryFilter.NoText with NoTerms.
+const entryLinkSelect = `SELECT e.id, e.basename, e.path, e.title, '', '', '', '', e.format, '', '',
+	` + entryPlainMeta + `, '[]', '[]', e.kind, e.sticky FROM entries e CROSS JOIN authors a ON a.id = e.author_id`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -419,7 +427,10 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	}
 	limit, offset := window(f.Limit, f.Offset)
 	sel := entrySelect
-	if f.NoText {
+	switch {
+	case f.NoText && f.NoTerms:
+		sel = entryLinkSelect
+	case f.NoText:
 		sel = entryTitleSelect
 	}
 	query := sel + where + order + " LIMIT ? OFFSET ?"
@@ -456,7 +467,7 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 
 func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where string, args []any) (int, error) {
 	var n int
-	if f == (gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, Offset: f.Offset, OldestFirst: f.OldestFirst, NoText: f.NoText}) && !f.VisibleAt.IsZero() {
+	if f == (gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, Offset: f.Offset, OldestFirst: f.OldestFirst, NoText: f.NoText, NoTerms: f.NoTerms}) && !f.VisibleAt.IsZero() {
 		// Every page asks how many entries are visible; counting them would
 		// scan them all, so subtract the few published after visibleAt from
 		// the count of published entries the triggers keep.

@@ -152,7 +152,7 @@ func must(t testing.TB, err error) {
 }
 
 // TestEntriesNoText: with NoText the texts stay empty and everything else
-// reads as without it.
+// reads as without it; with NoTerms too, the topics and tags stay empty.
 func TestEntriesNoText(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, filepath.Join(t.TempDir(), "gazette.db"))
@@ -163,7 +163,13 @@ func TestEntriesNoText(t *testing.T) {
 	}
 	e := &gazette.Entry{Title: "T", Path: "/archives/2007/03/t.html", Basename: "t", Body: "b", BodyHTML: "<p>b</p>",
 		ExtendedBody: "x", ExtendedHTML: "x", Excerpt: "e", Format: gazette.FormatConvertBreaks,
-		Status: gazette.StatusPublished, PublishedAt: time.Date(2007, 3, 11, 13, 5, 0, 0, time.UTC), AuthorID: a.ID}
+		Status: gazette.StatusPublished, PublishedAt: time.Date(2007, 3, 11, 13, 5, 0, 0, time.UTC), AuthorID: a.ID,
+		Tags: []string{"defectors"}}
+	iran := &gazette.Topic{Name: "Iran", Slug: "iran"}
+	if err := db.CreateTopic(ctx, iran); err != nil {
+		t.Fatal(err)
+	}
+	e.Topics = []gazette.Topic{{ID: iran.ID}}
 	if err := db.CreateEntry(ctx, e); err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +191,17 @@ func TestEntriesNoText(t *testing.T) {
 	want.Body, want.ExtendedBody, want.Excerpt, want.Keywords, want.BodyHTML, want.ExtendedHTML = "", "", "", "", "", ""
 	if !reflect.DeepEqual(*titles[0], want) {
 		t.Errorf("NoText entry:\n got %+v\nwant %+v", *titles[0], want)
+	}
+	links, _, err := db.Entries(ctx, gazette.EntryFilter{NoText: true, NoTerms: true})
+	if err != nil || len(links) != 1 {
+		t.Fatalf("NoText and NoTerms: %v, %v", links, err)
+	}
+	if len(want.Topics) != 1 || len(want.Tags) != 1 {
+		t.Fatalf("the entry reads back with topics %v and tags %v, want one of each", want.Topics, want.Tags)
+	}
+	want.Topics, want.Tags = nil, nil
+	if !reflect.DeepEqual(*links[0], want) {
+		t.Errorf("NoText and NoTerms entry:\n got %+v\nwant %+v", *links[0], want)
 	}
 }
 
