@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -112,11 +111,8 @@ func scanMedia(row pgx.Row) (*gazette.Media, error) {
 
 // CreateMedia implements gazette.MediaStore.
 func (h *handle) CreateMedia(ctx context.Context, m *gazette.Media) error {
-	switch {
-	case strings.TrimSpace(m.Alt) == "":
-		return gazette.Errorf(gazette.ErrInvalid, "media %s: alt text is required", m.Path)
-	case m.Path == "" || m.Type == "":
-		return gazette.Errorf(gazette.ErrInvalid, "media without a path or a type")
+	if err := m.Validate(); err != nil {
+		return err
 	}
 	created := m.CreatedAt
 	if created.IsZero() {

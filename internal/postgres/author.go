@@ -16,16 +16,6 @@ func scanAuthor(row pgx.Row) (*gazette.Author, error) {
 	return &a, err
 }
 
-func validAuthor(a *gazette.Author) error {
-	switch {
-	case a.Slug == "" || a.Name == "":
-		return gazette.Errorf(gazette.ErrInvalid, "author %q: name and slug are both required", a.Name)
-	case !a.Role.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "author %q: unknown role %q", a.Name, a.Role)
-	}
-	return nil
-}
-
 // authorWriteError turns a failed write of a into the error its user can act on.
 func authorWriteError(err error, a *gazette.Author) error {
 	switch violation(err, uniqueViolation) {
@@ -39,7 +29,7 @@ func authorWriteError(err error, a *gazette.Author) error {
 
 // CreateAuthor implements gazette.AuthorStore.
 func (h *handle) CreateAuthor(ctx context.Context, a *gazette.Author) error {
-	if err := validAuthor(a); err != nil {
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	created := a.CreatedAt
@@ -62,7 +52,7 @@ func (h *handle) CreateAuthor(ctx context.Context, a *gazette.Author) error {
 
 // UpdateAuthor implements gazette.AuthorStore.
 func (h *handle) UpdateAuthor(ctx context.Context, a *gazette.Author) error {
-	if err := validAuthor(a); err != nil {
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	return h.one(ctx, func(q querier) error {

@@ -86,20 +86,6 @@ func (h *handle) EntryByImportKey(ctx context.Context, key string) (*gazette.Ent
 	return h.entryWhere(ctx, fmt.Sprintf("entry with import key %q", key), "e.import_key = $1", key)
 }
 
-func validEntry(e *gazette.Entry) error {
-	switch {
-	case !e.Status.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown status %q", e.Title, e.Status)
-	case !e.Kind.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown kind %q", e.Title, e.Kind)
-	case !e.Format.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown format %q", e.Title, e.Format)
-	case e.Path == "":
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: empty path", e.Title)
-	}
-	return nil
-}
-
 // entryParts returns the topic IDs of e in order, each once, and its tags,
 // each once, with their positions and slugs.
 func entryParts(e *gazette.Entry) (topics []int64, tagPos []int, tagNames, tagSlugs []string) {
@@ -137,7 +123,7 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // CreateEntry implements gazette.EntryStore.
 func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
-	if err := validEntry(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return err
 	}
 	created, updated := e.CreatedAt, e.UpdatedAt
@@ -173,7 +159,7 @@ func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
 
 // UpdateEntry implements gazette.EntryStore.
 func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
-	if err := validEntry(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return err
 	}
 	topics, tagPos, tagNames, tagSlugs := entryParts(e)

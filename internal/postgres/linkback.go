@@ -31,26 +31,9 @@ func scanMention(row pgx.Row) (*gazette.Mention, error) {
 	return &m, err
 }
 
-func validMention(m *gazette.Mention) error {
-	switch m.Kind {
-	case gazette.MentionTrackback, gazette.MentionPingback, gazette.MentionWebmention:
-	default:
-		return gazette.Errorf(gazette.ErrInvalid, "mention from %q: unknown kind %q", m.SourceURL, m.Kind)
-	}
-	switch m.Type {
-	case "", gazette.MentionPlain, gazette.MentionReply, gazette.MentionLike, gazette.MentionRepost:
-	default:
-		return gazette.Errorf(gazette.ErrInvalid, "mention from %q: unknown type %q", m.SourceURL, m.Type)
-	}
-	if !m.Status.Valid() {
-		return gazette.Errorf(gazette.ErrInvalid, "mention from %q: unknown status %q", m.SourceURL, m.Status)
-	}
-	return nil
-}
-
 // CreateMention implements gazette.MentionStore.
 func (h *handle) CreateMention(ctx context.Context, m *gazette.Mention) error {
-	if err := validMention(m); err != nil {
+	if err := m.Validate(); err != nil {
 		return err
 	}
 	created := m.CreatedAt
@@ -113,7 +96,7 @@ func (h *handle) MentionBySource(ctx context.Context, entryID int64, source stri
 
 // UpdateMention implements gazette.LinkbackStore.
 func (h *handle) UpdateMention(ctx context.Context, m *gazette.Mention) error {
-	if err := validMention(m); err != nil {
+	if err := m.Validate(); err != nil {
 		return err
 	}
 	updated := m.UpdatedAt
@@ -214,13 +197,8 @@ func (h *handle) TakeEntryPings(ctx context.Context, now time.Time, limit int) (
 
 // SavePing implements gazette.PingStore.
 func (h *handle) SavePing(ctx context.Context, p *gazette.Ping) error {
-	switch p.Status {
-	case gazette.PingQueued, gazette.PingSent, gazette.PingFailed, gazette.PingNone:
-	default:
-		return gazette.Errorf(gazette.ErrInvalid, "ping of %q: unknown status %q", p.Target, p.Status)
-	}
-	if p.Source == "" || p.Target == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "ping of entry %d: source and target are required", p.EntryID)
+	if err := p.Validate(); err != nil {
+		return err
 	}
 	updated := now()
 	var id int64

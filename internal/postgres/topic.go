@@ -11,13 +11,6 @@ import (
 
 const topicSelect = `SELECT id, slug, name, description, coalesce(parent_id, 0) FROM topics`
 
-func validTopic(t *gazette.Topic) error {
-	if t.Slug == "" || t.Name == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "topic %q: name and slug are both required", t.Name)
-	}
-	return nil
-}
-
 // topicWriteError turns a failed write of t into the error its user can act on.
 func topicWriteError(err error, t *gazette.Topic) error {
 	switch violation(err, uniqueViolation) {
@@ -34,7 +27,7 @@ func topicWriteError(err error, t *gazette.Topic) error {
 
 // CreateTopic implements gazette.TopicStore.
 func (h *handle) CreateTopic(ctx context.Context, t *gazette.Topic) error {
-	if err := validTopic(t); err != nil {
+	if err := t.Validate(); err != nil {
 		return err
 	}
 	return h.one(ctx, func(q querier) error {
@@ -46,7 +39,7 @@ func (h *handle) CreateTopic(ctx context.Context, t *gazette.Topic) error {
 
 // UpdateTopic implements gazette.TopicStore.
 func (h *handle) UpdateTopic(ctx context.Context, t *gazette.Topic) error {
-	if err := validTopic(t); err != nil {
+	if err := t.Validate(); err != nil {
 		return err
 	}
 	return h.one(ctx, func(q querier) error {

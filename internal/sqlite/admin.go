@@ -114,11 +114,8 @@ func scanMedia(row scanner) (*gazette.Media, error) {
 
 // CreateMedia implements gazette.MediaStore.
 func (h *handle) CreateMedia(ctx context.Context, m *gazette.Media) error {
-	if strings.TrimSpace(m.Alt) == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "media %s: alt text is required", m.Path)
-	}
-	if m.Path == "" || m.Type == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "media without a path or a type")
+	if err := m.Validate(); err != nil {
+		return err
 	}
 	var variants strings.Builder
 	for _, v := range m.Variants {

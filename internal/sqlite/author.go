@@ -23,16 +23,6 @@ func scanAuthor(row scanner) (*gazette.Author, error) {
 	return &a, nil
 }
 
-func validAuthor(a *gazette.Author) error {
-	switch {
-	case a.Slug == "" || a.Name == "":
-		return gazette.Errorf(gazette.ErrInvalid, "author %q: name and slug are both required", a.Name)
-	case !a.Role.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "author %q: unknown role %q", a.Name, a.Role)
-	}
-	return nil
-}
-
 // authorWriteError turns a failed write of a into the error its user can act on.
 func (h *handle) authorWriteError(ctx context.Context, err error, a *gazette.Author) error {
 	if !isUnique(err) {
@@ -50,7 +40,7 @@ func (h *handle) authorWriteError(ctx context.Context, err error, a *gazette.Aut
 
 // CreateAuthor implements gazette.AuthorStore.
 func (h *handle) CreateAuthor(ctx context.Context, a *gazette.Author) error {
-	if err := validAuthor(a); err != nil {
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	if a.CreatedAt.IsZero() {
@@ -71,7 +61,7 @@ func (h *handle) CreateAuthor(ctx context.Context, a *gazette.Author) error {
 
 // UpdateAuthor implements gazette.AuthorStore.
 func (h *handle) UpdateAuthor(ctx context.Context, a *gazette.Author) error {
-	if err := validAuthor(a); err != nil {
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	res, err := h.exec(ctx, `UPDATE authors SET slug = ?, name = ?, email = ?, role = ?, password_hash = ?

@@ -168,16 +168,7 @@ func (h *handle) DeleteComment(ctx context.Context, id int64) error {
 
 // CreateMention implements gazette.MentionStore.
 func (h *handle) CreateMention(ctx context.Context, m *gazette.Mention) error {
-	switch m.Kind {
-	case gazette.MentionTrackback, gazette.MentionPingback, gazette.MentionWebmention:
-	default:
-		return gazette.Errorf(gazette.ErrInvalid, "mention from %q: unknown kind %q", m.SourceURL, m.Kind)
-	}
-	if !m.Status.Valid() {
-		return gazette.Errorf(gazette.ErrInvalid, "mention from %q: unknown status %q", m.SourceURL, m.Status)
-	}
-	typ, err := mentionType(m.Type)
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		return err
 	}
 	if m.CreatedAt.IsZero() {
@@ -187,7 +178,7 @@ func (h *handle) CreateMention(ctx context.Context, m *gazette.Mention) error {
 		blog_name, ip, status, import_key, created_at, type, author_name, author_url, author_photo,
 		updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.EntryID, string(m.Kind), m.SourceURL, m.Title, m.Excerpt, m.BlogName, m.IP,
-		string(m.Status), nullString(m.ImportKey), micros(m.CreatedAt), typ, m.AuthorName,
+		string(m.Status), nullString(m.ImportKey), micros(m.CreatedAt), string(m.Type), m.AuthorName,
 		m.AuthorURL, m.AuthorPhoto, timeOrZero(m.UpdatedAt))
 	switch {
 	case isUnique(err):

@@ -136,20 +136,6 @@ func (h *handle) EntryByImportKey(ctx context.Context, key string) (*gazette.Ent
 	return h.entryWhere(ctx, fmt.Sprintf("entry with import key %q", key), "e.import_key = ?", key)
 }
 
-func validEntry(e *gazette.Entry) error {
-	switch {
-	case !e.Status.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown status %q", e.Title, e.Status)
-	case !e.Kind.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown kind %q", e.Title, e.Kind)
-	case !e.Format.Valid():
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown format %q", e.Title, e.Format)
-	case e.Path == "":
-		return gazette.Errorf(gazette.ErrInvalid, "entry %q: empty path", e.Title)
-	}
-	return nil
-}
-
 // topicIDs returns the IDs of topics in order, each once.
 func topicIDs(topics []gazette.Topic) []int64 {
 	ids := make([]int64, 0, len(topics))
@@ -219,7 +205,7 @@ func (h *handle) checkTopics(ctx context.Context, e *gazette.Entry, ids []int64)
 
 // CreateEntry implements gazette.EntryStore.
 func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
-	if err := validEntry(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return err
 	}
 	now := h.now()
@@ -259,7 +245,7 @@ func (h *handle) CreateEntry(ctx context.Context, e *gazette.Entry) error {
 
 // UpdateEntry implements gazette.EntryStore.
 func (h *handle) UpdateEntry(ctx context.Context, e *gazette.Entry) error {
-	if err := validEntry(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return err
 	}
 	topics := topicIDs(e.Topics)

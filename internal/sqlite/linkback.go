@@ -30,14 +30,6 @@ func scanMention(scan func(dest ...any) error) (*gazette.Mention, error) {
 	return &m, nil
 }
 
-func mentionType(t gazette.MentionType) (string, error) {
-	switch t {
-	case "", gazette.MentionPlain, gazette.MentionReply, gazette.MentionLike, gazette.MentionRepost:
-		return string(t), nil
-	}
-	return "", gazette.Errorf(gazette.ErrInvalid, "mention: unknown type %q", t)
-}
-
 // timeOrZero stores a zero time as 0.
 func timeOrZero(t time.Time) int64 {
 	if t.IsZero() {
@@ -61,12 +53,8 @@ func (h *handle) MentionBySource(ctx context.Context, entryID int64, source stri
 
 // UpdateMention implements gazette.LinkbackStore.
 func (h *handle) UpdateMention(ctx context.Context, m *gazette.Mention) error {
-	typ, err := mentionType(m.Type)
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		return err
-	}
-	if !m.Status.Valid() {
-		return gazette.Errorf(gazette.ErrInvalid, "mention %d: unknown status %q", m.ID, m.Status)
 	}
 	if m.UpdatedAt.IsZero() {
 		m.UpdatedAt = h.now()
@@ -74,7 +62,7 @@ func (h *handle) UpdateMention(ctx context.Context, m *gazette.Mention) error {
 	res, err := h.exec(ctx, `UPDATE mentions SET kind = ?, source_url = ?, title = ?, excerpt = ?,
 		blog_name = ?, ip = ?, status = ?, type = ?, author_name = ?, author_url = ?, author_photo = ?,
 		updated_at = ? WHERE id = ?`,
-		string(m.Kind), m.SourceURL, m.Title, m.Excerpt, m.BlogName, m.IP, string(m.Status), typ,
+		string(m.Kind), m.SourceURL, m.Title, m.Excerpt, m.BlogName, m.IP, string(m.Status), string(m.Type),
 		m.AuthorName, m.AuthorURL, m.AuthorPhoto, micros(m.UpdatedAt), m.ID)
 	if err != nil {
 		return wrap(err, "update mention %d", m.ID)
@@ -162,13 +150,8 @@ func (h *handle) TakeEntryPings(ctx context.Context, now time.Time, limit int) (
 
 // SavePing implements gazette.PingStore.
 func (h *handle) SavePing(ctx context.Context, p *gazette.Ping) error {
-	switch p.Status {
-	case gazette.PingQueued, gazette.PingSent, gazette.PingFailed, gazette.PingNone:
-	default:
-		return gazette.Errorf(gazette.ErrInvalid, "ping of %q: unknown status %q", p.Target, p.Status)
-	}
-	if p.Source == "" || p.Target == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "ping of entry %d: source and target are required", p.EntryID)
+	if err := p.Validate(); err != nil {
+		return err
 	}
 	p.UpdatedAt = h.now()
 	err := h.queryRow(ctx, `INSERT INTO pings (entry_id, source, target, status, attempts, next_at,

@@ -43,24 +43,9 @@ func (h *handle) Redirects(ctx context.Context) ([]gazette.Redirect, error) {
 	return list, wrap(rows.Err(), "list redirects")
 }
 
-// validRedirect checks what AddRedirect can check without the database.
-func validRedirect(r gazette.Redirect) error {
-	switch {
-	case r.Path == "":
-		return gazette.Errorf(gazette.ErrInvalid, "redirect: empty old path")
-	case r.EntryID == 0 && r.Target == "":
-		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: leads nowhere (no entry and no target path)", r.Path)
-	case r.EntryID == 0 && (r.Target[0] != '/' || len(r.Target) > 1 && r.Target[1] == '/'):
-		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: target %q is not a path of this blog (it must start with one /)", r.Path, r.Target)
-	case r.EntryID == 0 && r.Target == r.Path:
-		return gazette.Errorf(gazette.ErrInvalid, "redirect %q: leads to itself", r.Path)
-	}
-	return nil
-}
-
 // AddRedirect implements gazette.RedirectStore.
 func (h *handle) AddRedirect(ctx context.Context, r gazette.Redirect) error {
-	if err := validRedirect(r); err != nil {
+	if err := r.Validate(); err != nil {
 		return err
 	}
 	var target string

@@ -12,13 +12,6 @@ import (
 
 const topicSelect = `SELECT id, slug, name, description, ifnull(parent_id, 0) FROM topics`
 
-func validTopic(t *gazette.Topic) error {
-	if t.Slug == "" || t.Name == "" {
-		return gazette.Errorf(gazette.ErrInvalid, "topic %q: name and slug are both required", t.Name)
-	}
-	return nil
-}
-
 // topicWriteError turns a failed write of t into the error its user can act on.
 func (h *handle) topicWriteError(ctx context.Context, err error, t *gazette.Topic) error {
 	if !isUnique(err) {
@@ -36,7 +29,7 @@ func (h *handle) topicWriteError(ctx context.Context, err error, t *gazette.Topi
 
 // CreateTopic implements gazette.TopicStore.
 func (h *handle) CreateTopic(ctx context.Context, t *gazette.Topic) error {
-	if err := validTopic(t); err != nil {
+	if err := t.Validate(); err != nil {
 		return err
 	}
 	res, err := h.exec(ctx, `INSERT INTO topics (slug, name, description, parent_id) VALUES (?, ?, ?, ?)`,
@@ -54,7 +47,7 @@ func (h *handle) CreateTopic(ctx context.Context, t *gazette.Topic) error {
 
 // UpdateTopic implements gazette.TopicStore.
 func (h *handle) UpdateTopic(ctx context.Context, t *gazette.Topic) error {
-	if err := validTopic(t); err != nil {
+	if err := t.Validate(); err != nil {
 		return err
 	}
 	res, err := h.exec(ctx, `UPDATE topics SET slug = ?, name = ?, description = ?, parent_id = ? WHERE id = ?`,
