@@ -206,7 +206,7 @@ type importer struct {
 	empty       bool                        // the blog had no entries when the import began
 	keys        map[string]int64            // IDs of the entries imported here, by ImportKey
 	media       *mediaLinks                 // the old addresses of the files stored; nil without Options.Uploads
-	stored      map[string][]*gazette.Media // the blog's media before the import, by storedName
+	stored      map[string][]*gazette.Media // the blog's media before the import, by media.Origin
 }
 
 // readResult carries one item, or the error that ended the reading, from the

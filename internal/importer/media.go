@@ -17,7 +17,6 @@ import (
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/media"
-	"github.com/gazette-blog/gazette/internal/publish"
 )
 
 // Uploads copies the files an old blog had uploaded into the blog's media,
@@ -160,7 +159,7 @@ func (im *importer) readMedia(ctx context.Context, ms gazette.MediaStore) error 
 			return fmt.Errorf("import: read the blog's media: %w", err)
 		}
 		for _, m := range list {
-			if k, ok := storedName(m.Path); ok {
+			if k, ok := media.OriginOf(m.Path); ok {
 				im.stored[k] = append(im.stored[k], m)
 			}
 		}
@@ -170,24 +169,10 @@ func (im *importer) readMedia(ctx context.Context, ms gazette.MediaStore) error 
 	}
 }
 
-// reStored is the path media.Save gives a file: its folder, its name made
-// plain, a random part and the extension of its type.
-var reStored = regexp.MustCompile(`^/media/(.+)-[0-9a-f]{8}\.[a-z0-9]+$`)
-
-// storedName returns the folder and plain name of a stored file's path.
-func storedName(p string) (string, bool) {
-	m := reStored.FindStringSubmatch(p)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
-}
-
 // copied returns the media that holds the same bytes as f, stored from a
 // file of that name in that folder, or nil. f is read and rewound.
 func (im *importer) copied(f *os.File, folder, name string) (*gazette.Media, error) {
-	base := path.Base(name)
-	candidates := im.stored[folder+"/"+publish.Dirify(strings.TrimSuffix(base, path.Ext(base)), 40)]
+	candidates := im.stored[media.Origin(folder, name)]
 	if len(candidates) == 0 {
 		return nil, nil
 	}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"golang.org/x/image/draw"
@@ -112,7 +113,7 @@ func Save(dir string, r io.Reader, f File) (*gazette.Media, error) {
 			ext = ".bin"
 		}
 	}
-	folder := strings.Trim(path.Clean("/"+f.Folder), "/")
+	folder := cleanFolder(f.Folder)
 	stem, err := stem(f.Name)
 	if err != nil {
 		return nil, err
@@ -138,13 +139,44 @@ func Save(dir string, r io.Reader, f File) (*gazette.Media, error) {
 // stem returns the name's letters with a random part added, which makes
 // every name new, so that /media/ can be cached for good.
 func stem(name string) (string, error) {
-	base := path.Base(filepath.ToSlash(name))
-	s := publish.Dirify(strings.TrimSuffix(base, path.Ext(base)), 40)
 	suffix := make([]byte, 4)
 	if _, err := rand.Read(suffix); err != nil {
 		return "", fmt.Errorf("media: name: %w", err)
 	}
-	return s + "-" + hex.EncodeToString(suffix), nil
+	return plainName(name) + "-" + hex.EncodeToString(suffix), nil
+}
+
+// plainName is the part of a stored file's name that comes from the name
+// it was uploaded with: its letters, without the extension.
+func plainName(name string) string {
+	base := path.Base(filepath.ToSlash(name))
+	return publish.Dirify(strings.TrimSuffix(base, path.Ext(base)), 40)
+}
+
+// cleanFolder is folder as Save files under it, without outer slashes.
+func cleanFolder(folder string) string {
+	return strings.Trim(path.Clean("/"+folder), "/")
+}
+
+// Origin names what two stored copies of one file have in common: the
+// folder and the plain form of the name it was uploaded with. OriginOf
+// reads it back from a stored file's path.
+func Origin(folder, name string) string {
+	return path.Join(cleanFolder(folder), plainName(name))
+}
+
+// reStored is the path Save gives a file: its folder, its plain name, the
+// random part and the extension of its type.
+var reStored = regexp.MustCompile(`^/media/(.+)-[0-9a-f]{8}\.[a-z0-9]+$`)
+
+// OriginOf returns the Origin of the file Save stored at the URL path p,
+// false for a path Save does not make.
+func OriginOf(p string) (string, bool) {
+	m := reStored.FindStringSubmatch(p)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }
 
 // saveImage checks that data is a readable image of a sensible size, and

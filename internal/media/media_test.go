@@ -52,3 +52,25 @@ func TestSaveImagesOnly(t *testing.T) {
 		t.Errorf("err = %v, want ErrInvalid naming the file and its type", err)
 	}
 }
+
+// TestOrigin: a stored file's path gives back the Origin of the folder and
+// name it was saved from, so that a second copy of one file can be found.
+func TestOrigin(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ folder, name string }{
+		{"2011/07", "Beach Photo.JPG"}, {"imported", "notes.pdf"}, {"", "chart.png"},
+	} {
+		body := "plain text, saved as it is"
+		m, err := Save(dir, strings.NewReader(body), File{Name: c.name, Alt: "x", Folder: c.folder})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := OriginOf(m.Path)
+		if want := Origin(c.folder, c.name); !ok || got != want {
+			t.Errorf("OriginOf(%q) = %q, %v; want Origin(%q, %q) = %q", m.Path, got, ok, c.folder, c.name, want)
+		}
+	}
+	if o, ok := OriginOf("/media/uploaded-by-hand.png"); ok {
+		t.Errorf("OriginOf a path Save does not make = %q, want none", o)
+	}
+}
