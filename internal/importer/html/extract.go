@@ -369,7 +369,8 @@ func (p *page) topics(scope *xhtml.Node) []string {
 }
 
 // oldPath is where the page was on the old blog: its canonical address, else
-// the permalink the entry gives itself, else where the file was found.
+// the permalink the entry in scope gives itself (none for a nil scope), else
+// where the file was found.
 func (p *page) oldPath(scope *xhtml.Node) string {
 	var candidates []string
 	for _, n := range find(p.doc, byTag(atom.Link), false) {

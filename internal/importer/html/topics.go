@@ -199,7 +199,7 @@ func (r *Reader) readTopicArchives() error {
 		r.done[i] = true
 		r.topics.add(name, links)
 		old := []string{s.path}
-		if canon := p.canonical(); canon != "" && canon != s.path {
+		if canon := p.oldPath(nil); canon != s.path {
 			old = append(old, canon)
 		}
 		r.terms = append(r.terms, &importer.Item{Term: &importer.Term{Kind: importer.TermTopic, Name: name, OldPaths: old}, Line: s.line})
@@ -211,16 +211,4 @@ func (r *Reader) readTopicArchives() error {
 type loaded struct {
 	body        []byte
 	contentType string
-}
-
-// canonical is the path of the page's canonical link, if it has one.
-func (p *page) canonical() string {
-	for _, n := range find(p.doc, byTag(atom.Link), false) {
-		if hasWord(attr(n, "rel"), "canonical") {
-			if u, err := url.Parse(strings.TrimSpace(attr(n, "href"))); err == nil && strings.HasPrefix(u.Path, "/") {
-				return u.Path
-			}
-		}
-	}
-	return ""
 }
