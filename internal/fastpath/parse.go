@@ -166,7 +166,7 @@ func (r *request) field(name, value []byte) bool {
 	case equalFold(name, "Cookie"):
 		// gazette's cookies change the page for their reader (as
 		// pagecache's Handler sees them).
-		if contains(value, "gazette_") {
+		if contains(value, pagecache.ReaderCookiePrefix) {
 			r.cacheable = false
 		}
 	case equalFold(name, "Range"):

@@ -28,6 +28,11 @@ import (
 	"github.com/andybalholm/brotli"
 )
 
+// ReaderCookiePrefix begins the names of gazette's cookies (a reader's held
+// comments, a remembered commenter, a session): a request that carries one
+// is rendered for its reader, never answered from the cache.
+const ReaderCookiePrefix = "gazette_"
+
 // DefaultMaxBytes is the default budget of a Cache: enough for the pages a
 // blog's readers actually visit, small beside the process's other memory.
 const DefaultMaxBytes = 64 << 20
@@ -111,7 +116,7 @@ type page struct {
 	variants [3]variant // identity, gzip, br
 	// wire holds the answers' status lines and header fields as Lookup
 	// writes them, made with the page: [variant][not modified].
-	wire atomic.Pointer[[3][2][]byte]
+	wire [3][2][]byte
 }
 
 type variant struct {
@@ -231,7 +236,7 @@ func cacheable(r *http.Request) bool {
 	// gazette's cookies (a reader's held comments, a remembered
 	// commenter, a session) change the page for that reader alone.
 	for _, v := range r.Header["Cookie"] {
-		if strings.Contains(v, "gazette_") {
+		if strings.Contains(v, ReaderCookiePrefix) {
 			return false
 		}
 	}
@@ -294,9 +299,8 @@ func (c *Cache) render(w http.ResponseWriter, r *http.Request, next http.Handler
 	p := newPage(key, rec, keys, deps.Expires())
 	// The fast path's header bytes are made now, so that the budget counts
 	// them (some 3.6 KB a page) and no request waits for them.
-	wire := p.makeWire(c.header)
-	p.wire.Store(wire)
-	for _, answers := range wire {
+	p.wire = p.makeWire(c.header)
+	for _, answers := range p.wire {
 		for _, b := range answers {
 			p.size += int64(len(b))
 		}

@@ -47,15 +47,10 @@ func (c *Cache) Lookup(key []byte, req *Request) (Answer, bool) {
 		ims = req.IfModifiedSince[0]
 	}
 	nm := notModified(p, req.IfNoneMatch, ims)
-	wire := p.wire.Load()
-	if wire == nil {
-		wire = p.makeWire(c.header)
-		p.wire.Store(wire)
-	}
 	if nm {
-		return Answer{Header: wire[enc][1], Status: http.StatusNotModified}, true
+		return Answer{Header: p.wire[enc][1], Status: http.StatusNotModified}, true
 	}
-	a := Answer{Header: wire[enc][0], Status: http.StatusOK}
+	a := Answer{Header: p.wire[enc][0], Status: http.StatusOK}
 	if !req.Head {
 		a.Body = p.variants[enc].body
 	}
@@ -64,7 +59,7 @@ func (c *Cache) Lookup(key []byte, req *Request) (Answer, bool) {
 
 // makeWire writes the status lines and header fields of p's answers with
 // the same fill as serve and the same writer as net/http's server.
-func (p *page) makeWire(outer http.Header) *[3][2][]byte {
+func (p *page) makeWire(outer http.Header) [3][2][]byte {
 	var wire [3][2][]byte
 	var b bytes.Buffer
 	for enc := range wire {
@@ -84,5 +79,5 @@ func (p *page) makeWire(outer http.Header) *[3][2][]byte {
 			wire[enc][i] = bytes.Clone(b.Bytes())
 		}
 	}
-	return &wire
+	return wire
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/publish"
 	"github.com/gazette-blog/gazette/internal/theme"
 	"github.com/gazette-blog/gazette/internal/web"
@@ -26,12 +27,12 @@ const (
 	maxDepth = 3
 	// pendingCookie lists the held comments a reader wrote, signed, so
 	// that the page shows them to that reader alone.
-	pendingCookie = "gazette_pending"
+	pendingCookie = pagecache.ReaderCookiePrefix + "pending"
 	maxPending    = 20
 	pendingMaxAge = 30 * 24 * time.Hour
 	// commenterCookie remembers a reader's name, email and site when they
 	// ask for it.
-	commenterCookie = "gazette_commenter"
+	commenterCookie = pagecache.ReaderCookiePrefix + "commenter"
 	commenterMaxAge = 365 * 24 * time.Hour
 )
 
