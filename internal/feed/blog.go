@@ -78,18 +78,23 @@ func (b *Blog) Entry(e *gazette.Entry) Item {
 	if e.UpdatedAt.After(e.PublishedAt) {
 		updated = e.UpdatedAt.In(b.loc)
 	}
+	plain := gazette.PlainText(content)
 	summary := gazette.PlainText(e.Excerpt)
+	// An excerpt that is only the text's first words, as other engines
+	// save them and exports carry them, was cut, not written.
+	written := summary != "" && !cutFrom(summary, plain)
 	if summary == "" {
-		summary = firstWords(gazette.PlainText(content), summaryWords)
+		summary = firstWords(plain, summaryWords)
 	}
 	it := Item{
-		ID:          b.tag(published, e.Path),
-		Title:       e.Title,
-		URL:         link,
-		ContentHTML: absoluteHTML(content, base),
-		Summary:     summary,
-		Published:   published,
-		Updated:     updated,
+		ID:             b.tag(published, e.Path),
+		Title:          e.Title,
+		URL:            link,
+		ContentHTML:    absoluteHTML(content, base),
+		Summary:        summary,
+		SummaryWritten: written,
+		Published:      published,
+		Updated:        updated,
 	}
 	if e.Author.Name != "" {
 		p := Person{Name: e.Author.Name}
@@ -149,6 +154,36 @@ func (b *Blog) tag(t time.Time, path string) string {
 }
 
 // firstWords returns the first n words of s, with an ellipsis when it cut.
+// cutFrom reports whether excerpt is text's first words, ending where the
+// text goes on with an ellipsis ("...", "…", "[...]") or not.
+func cutFrom(excerpt, text string) bool {
+	ex := strings.Fields(excerpt)
+	if n := len(ex); n > 0 {
+		switch ex[n-1] {
+		case "...", "…", "[...]", "[…]":
+			ex = ex[:n-1]
+		default:
+			ex[n-1] = strings.TrimRight(strings.TrimSuffix(ex[n-1], "…"), ".")
+		}
+	}
+	if len(ex) == 0 {
+		return false
+	}
+	words := strings.Fields(text)
+	if len(words) < len(ex) {
+		return false
+	}
+	last := len(ex) - 1
+	for i, w := range ex[:last] {
+		if words[i] != w {
+			return false
+		}
+	}
+	// The last word may have been cut, or lost its full stop to the
+	// ellipsis.
+	return ex[last] != "" && strings.HasPrefix(words[last], ex[last])
+}
+
 func firstWords(s string, n int) string {
 	words := strings.Fields(s)
 	if len(words) <= n {

@@ -62,11 +62,15 @@ type Item struct {
 	// ContentHTML is the full text as HTML whose links are all absolute.
 	ContentHTML string
 	// Summary is a short plain-text excerpt; optional.
-	Summary    string
-	Published  time.Time
-	Updated    time.Time
-	Authors    []Person
-	Categories []Category
+	Summary string
+	// SummaryWritten says the author wrote Summary, rather than it being
+	// the content's first words. RSS has one element for both, so an RSS
+	// item carries a cut summary only as the full text it was cut from.
+	SummaryWritten bool
+	Published      time.Time
+	Updated        time.Time
+	Authors        []Person
+	Categories     []Category
 }
 
 // Person is an author of an item.

@@ -104,8 +104,12 @@ func TestGofeed(t *testing.T) {
 				if strings.Join(it.Categories, "|") != strings.Join(cats, "|") {
 					t.Errorf("item %d categories %q, want %q", i, it.Categories, cats)
 				}
-				if it.Content != want.ContentHTML {
-					t.Errorf("item %d content\n%q, want\n%q", i, it.Content, want.ContentHTML)
+				content := it.Content
+				if fm.name == "rss" {
+					content = fullText(it.Content, it.Description)
+				}
+				if content != want.ContentHTML {
+					t.Errorf("item %d content\n%q, want\n%q", i, content, want.ContentHTML)
 				}
 			}
 		})
@@ -160,8 +164,40 @@ func TestEntryItem(t *testing.T) {
 	if !first.Updated.Equal(first.Published) {
 		t.Errorf("entry edited before publication: updated %v, want its publication %v", first.Updated, first.Published)
 	}
-	if first.Summary != "The very first entry." {
-		t.Errorf("summary %q, want the excerpt as text", first.Summary)
+	if first.Summary != "The very first entry." || !first.SummaryWritten {
+		t.Errorf("summary %q (written %v), want the excerpt as text, written", first.Summary, first.SummaryWritten)
+	}
+	// An excerpt that only repeats the text's first words was cut.
+	cut := *es[2]
+	cut.Excerpt = "Hello, ..."
+	if it := b.Entry(&cut); it.Summary != "Hello, ..." || it.SummaryWritten {
+		t.Errorf("summary %q (written %v), want the excerpt, not written", it.Summary, it.SummaryWritten)
+	}
+}
+
+// TestCutFrom tells an excerpt cut from an entry's first words from one
+// its author wrote.
+func TestCutFrom(t *testing.T) {
+	text := "Of who bloggers newspaper because senate. Has intelligence like we."
+	for _, tc := range []struct {
+		excerpt string
+		cut     bool
+	}{
+		{"Of who bloggers newspaper ...", true},
+		{"Of who bloggers newspaper…", true},
+		{"Of  who\nbloggers news [...]", true},
+		{"Of who bloggers newspaper because senate...", true},
+		{"Of who bloggers newspaper because senate. Has intelligence like we.", true},
+		{"Of who bloggers", true},
+		{"Of whom bloggers ...", false},
+		{"A general defects.", false},
+		{"Of who bloggers newspaper because senate. Has intelligence like we. And more", false},
+		{"...", false},
+		{"", false},
+	} {
+		if got := cutFrom(tc.excerpt, text); got != tc.cut {
+			t.Errorf("cutFrom(%q) = %v, want %v", tc.excerpt, got, tc.cut)
+		}
 	}
 }
 

@@ -57,10 +57,20 @@ type atomDoc struct {
 
 type rssDoc struct {
 	Items []struct {
-		Title   string `xml:"title"`
-		Creator string `xml:"http://purl.org/dc/elements/1.1/ creator"`
-		Content string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+		Title       string `xml:"title"`
+		Creator     string `xml:"http://purl.org/dc/elements/1.1/ creator"`
+		Description string `xml:"description"`
+		Content     string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
 	} `xml:"channel>item"`
+}
+
+// fullText is an RSS item's full text as a reader takes it: content:encoded
+// when there is one, else the description.
+func fullText(content, description string) string {
+	if content != "" {
+		return content
+	}
+	return description
 }
 
 // TestNaughty puts each hostile string in as a title, a body, an author
@@ -114,7 +124,7 @@ func TestNaughty(t *testing.T) {
 				{"Atom category label", a.Cats[0].Label, xmlText(s)},
 				{"Atom summary", a.Summary, xmlText(it.Summary)},
 				{"RSS title", r.Title, xmlText(s)},
-				{"RSS content", r.Content, xmlText(it.ContentHTML)},
+				{"RSS content", fullText(r.Content, r.Description), xmlText(it.ContentHTML)},
 				{"RSS creator", r.Creator, xmlText(it.Authors[0].Name)},
 				{"JSON title", j.Title, s},
 				{"JSON content", j.ContentHTML, it.ContentHTML},
@@ -132,22 +142,32 @@ func TestNaughty(t *testing.T) {
 // TestForbiddenCharacters checks the escaper on each kind of character XML
 // 1.0 cannot hold or would change.
 func TestForbiddenCharacters(t *testing.T) {
-	for _, tc := range []struct{ in, text, attr string }{
-		{"a\x00b", "ab", "ab"},
-		{"a\x08\x0b\x0c\x1fb", "ab", "ab"},
-		{"a\uFFFE\uFFFFb", "ab", "ab"},
-		{"a\xffb", "a\uFFFDb", "a\uFFFDb"},
-		{"a\rb", "a&#xD;b", "a&#xD;b"},
-		{"a\tb\nc", "a\tb\nc", "a&#x9;b&#xA;c"},
-		{`<&>"'`, `&lt;&amp;&gt;"'`, `&lt;&amp;&gt;&quot;'`},
-		{"]]>", "]]&gt;", "]]&gt;"},
-		{"\U0001F600 \u0085 \u2028", "\U0001F600 \u0085 \u2028", "\U0001F600 \u0085 \u2028"},
+	for _, tc := range []struct{ in, text, attr, cdata string }{
+		{"a\x00b", "ab", "ab", "ab"},
+		{"a\x08\x0b\x0c\x1fb", "ab", "ab", "ab"},
+		{"a\uFFFE\uFFFFb", "ab", "ab", "ab"},
+		{"a\xffb", "a\uFFFDb", "a\uFFFDb", "a\uFFFDb"},
+		{"a\rb", "a&#xD;b", "a&#xD;b", ""}, // never written as CDATA
+		{"a\tb\nc", "a\tb\nc", "a&#x9;b&#xA;c", "a\tb\nc"},
+		{`<&>"'`, `&lt;&amp;&gt;"'`, `&lt;&amp;&gt;&quot;'`, `<&>"'`},
+		{"]]>", "]]&gt;", "]]&gt;", "]]]]><![CDATA[>"},
+		{"a]]]>b]]", "a]]]&gt;b]]", "a]]]&gt;b]]", "a]]]]]><![CDATA[>b]]"},
+		{"\U0001F600 \u0085 \u2028", "\U0001F600 \u0085 \u2028", "\U0001F600 \u0085 \u2028", "\U0001F600 \u0085 \u2028"},
 	} {
-		var text, attr strings.Builder
-		escape(&text, tc.in, false)
-		escape(&attr, tc.in, true)
+		var text, attr, cdata strings.Builder
+		escape(&text, tc.in, inText)
+		escape(&attr, tc.in, inAttr)
 		if text.String() != tc.text || attr.String() != tc.attr {
 			t.Errorf("escape(%q) = %q, %q; want %q, %q", tc.in, text.String(), attr.String(), tc.text, tc.attr)
+		}
+		if tc.cdata == "" {
+			continue
+		}
+		escape(&cdata, tc.in, inCDATA)
+		doc := "<x><![CDATA[" + cdata.String() + "]]></x>"
+		var back string
+		if cdata.String() != tc.cdata || xml.Unmarshal([]byte(doc), &back) != nil || back != xmlText(strings.ToValidUTF8(tc.in, "\uFFFD")) {
+			t.Errorf("escape(%q) in CDATA = %q, read back %q; want %q", tc.in, cdata.String(), back, tc.cdata)
 		}
 	}
 }

@@ -7,9 +7,16 @@ import (
 )
 
 // WriteRSS writes f as an RSS 2.0 feed with the extensions readers look for:
-// content:encoded for the full text, atom:link rel="self" and dc:creator
-// (RSS's own author element must be an e-mail address, which gazette never
-// shows). Dates are RFC 1123 with a numeric zone, as RFC 822 asks.
+// atom:link rel="self" and dc:creator (RSS's own author element must be an
+// e-mail address, which gazette never shows). Dates are RFC 1123 with a
+// numeric zone, as RFC 822 asks.
+//
+// An item's description is its full text, as in Movable Type's RSS
+// template, in a CDATA section as MT's encode_xml wrote it. Only an item
+// whose author wrote a summary has that as its description and the full
+// text in content:encoded: a summary cut from the text adds nothing a
+// reader cannot cut itself, and the feed is the page every reader's client
+// fetches again and again.
 func (f *Feed) WriteRSS(w io.Writer) error {
 	if err := f.check(); err != nil {
 		return err
@@ -47,15 +54,15 @@ func (f *Feed) WriteRSS(w io.Writer) error {
 		for _, c := range it.Categories {
 			x.text("category", c.Label, "domain", c.Scheme)
 		}
-		// description is HTML in RSS, so the plain-text summary is
-		// escaped as HTML before it is escaped as XML. Readers want it
-		// before content:encoded.
-		summary := html.EscapeString(it.Summary)
-		if summary == "" {
-			summary = it.ContentHTML
+		if it.SummaryWritten && it.Summary != "" {
+			// description is HTML in RSS, so the plain-text summary is
+			// escaped as HTML before it is escaped as XML. Readers want
+			// it before content:encoded.
+			x.text("description", html.EscapeString(it.Summary))
+			x.html("content:encoded", it.ContentHTML)
+		} else {
+			x.html("description", it.ContentHTML)
 		}
-		x.text("description", summary)
-		x.text("content:encoded", it.ContentHTML)
 		x.close("item")
 	}
 	x.close("channel")
