@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -29,6 +30,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -212,7 +214,10 @@ func (b *builder) done(links []string, err error) {
 	if err != nil && b.err == nil {
 		b.err = err
 	}
-	for _, l := range links {
+	// The queue is a stack: the page's first new link is built next. On
+	// an entry's page that is its comment feed, which reads the entry
+	// again while ReadOnce still holds it.
+	for _, l := range slices.Backward(links) {
 		b.addLink(l)
 	}
 	b.pending--
@@ -281,12 +286,14 @@ func (b *builder) write(ctx context.Context, c *compressor, p, file string, body
 		coding, ext string
 		compress    func([]byte) []byte
 	}{{"gzip", ".gz", c.gzip}, {"br", ".br", c.brotli}} {
-		data := enc.compress(body)
+		var data []byte
 		if negotiated {
 			var ok bool
 			if data, _, ok = b.get(ctx, p, enc.coding); !ok {
 				return fmt.Errorf("export: %s answered no %s copy", p, enc.coding)
 			}
+		} else {
+			data = enc.compress(body)
 		}
 		if err := writeFile(file+enc.ext, data); err != nil {
 			return err
@@ -386,18 +393,23 @@ func exists(name string) bool {
 }
 
 // writeFile replaces name with data through a temporary file, so that a
-// server reading the folder never sees half a file.
+// server reading the folder never sees half a file. The file is made
+// readable by all, less what the umask takes, as other programs' files are.
 func writeFile(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	var tmp *os.File
+	var err error
+	for range 100 {
+		t := filepath.Join(filepath.Dir(name), ".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		if tmp, err = os.OpenFile(t, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), name)

@@ -11,14 +11,16 @@ import (
 
 // ReadOnce returns store with the reads that every page of a build makes
 // alike answered from the first: the settings, the newest entries of the
-// banner and the sidebar, and the sidebar's topics and months. Every other
-// call goes to store. The answers are the same for every page only when
+// banner and the sidebar, the sidebar's topics and months, and the count
+// of a listing that each of its pages shows in its pager. Every other call
+// goes to store. The answers are the same for every page only when
 // the site's clock stands still for the build (site.Config.Now), as it
 // should: a build shows the blog as it is at one time. A write during the
 // build is left to the next one, as it would be for a page already built.
 func ReadOnce(store gazette.Store) gazette.Store {
 	m := &memoStore{Store: store, entries: map[memoKey][]*gazette.Entry{},
-		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{}}
+		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
+		totals: map[gazette.EntryFilter]int{}, byPath: map[string]*gazette.Entry{}}
 	if g, ok := store.(gazette.GoneStore); ok {
 		// The deleted entries' pages answer 410 Gone, as the server's do.
 		return struct {
@@ -38,7 +40,17 @@ type memoStore struct {
 	entries  map[memoKey][]*gazette.Entry
 	topics   map[memoKey][]gazette.TopicCount
 	months   map[memoKey][]gazette.MonthCount
+	// totals holds each listing's count, by its filter without the
+	// window and what each row carries.
+	totals map[gazette.EntryFilter]int
+	// byPath holds the entries read last by their paths.
+	byPath map[string]*gazette.Entry
 }
+
+// mostByPath bounds the entries remembered by path: an entry's page and its
+// comment feed each read the entry, and a build asks for the feed soon
+// after the page (see builder.done), so a few are enough.
+const mostByPath = 64
 
 // memoKey is what a remembered read was asked.
 type memoKey struct {
@@ -73,7 +85,7 @@ func (m *memoStore) Settings(ctx context.Context) (gazette.Settings, error) {
 func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
 	newest := gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, NoText: true, NoTotal: true, NoTerms: true}
 	if f != newest || f.VisibleAt.IsZero() || f.Limit <= 0 || f.Limit > mostRemembered {
-		return m.Store.Entries(ctx, f)
+		return m.listing(ctx, f)
 	}
 	key := memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}
 	m.mu.Lock()
@@ -91,10 +103,61 @@ func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 	// Each page gets entries of its own, free to change.
 	out := make([]*gazette.Entry, len(list))
 	for i, e := range list {
-		c := *e
-		out[i] = &c
+		out[i] = copyEntry(e)
 	}
 	return out, -1, nil
+}
+
+// listing reads a window of a listing, counting the listing only the first
+// time: its pages all show the same count.
+func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
+	if f.NoTotal || f.VisibleAt.IsZero() {
+		return m.Store.Entries(ctx, f)
+	}
+	key := f
+	key.Limit, key.Offset, key.NoText, key.NoTerms = 0, 0, false, false
+	m.mu.Lock()
+	total, ok := m.totals[key]
+	m.mu.Unlock()
+	if ok {
+		f.NoTotal = true
+		list, _, err := m.Store.Entries(ctx, f)
+		return list, total, err
+	}
+	list, total, err := m.Store.Entries(ctx, f)
+	if err == nil && total >= 0 {
+		m.mu.Lock()
+		m.totals[key] = total
+		m.mu.Unlock()
+	}
+	return list, total, err
+}
+
+// EntryByPath implements gazette.EntryStore.
+func (m *memoStore) EntryByPath(ctx context.Context, path string) (*gazette.Entry, error) {
+	m.mu.Lock()
+	e, ok := m.byPath[path]
+	m.mu.Unlock()
+	if !ok {
+		var err error
+		if e, err = m.Store.EntryByPath(ctx, path); err != nil {
+			return nil, err
+		}
+		m.mu.Lock()
+		if len(m.byPath) >= mostByPath {
+			clear(m.byPath)
+		}
+		m.byPath[path] = e
+		m.mu.Unlock()
+	}
+	return copyEntry(e), nil
+}
+
+// copyEntry returns a copy of e for one page, free to change.
+func copyEntry(e *gazette.Entry) *gazette.Entry {
+	c := *e
+	c.Topics, c.Tags = slices.Clone(e.Topics), slices.Clone(e.Tags)
+	return &c
 }
 
 // Topics implements gazette.TopicStore.

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -45,6 +46,10 @@ func TestReadOnce(t *testing.T) {
 	}
 	now := start.AddDate(0, 1, 0)
 	store := ReadOnce(db)
+	listing := gazette.EntryFilter{VisibleAt: now, TopicID: tp.ID, Limit: 2}
+	if list, total, err := store.Entries(ctx, listing); err != nil || len(list) != 2 || total != 3 {
+		t.Fatalf("a listing's first page: %d entries of %d, %v; want 2 of 3", len(list), total, err)
+	}
 	if _, ok := store.(gazette.GoneStore); !ok {
 		t.Error("ReadOnce hides the store's GoneStore")
 	}
@@ -87,6 +92,39 @@ func TestReadOnce(t *testing.T) {
 	}
 	if got, _ := store.Months(ctx, now, time.UTC); got[0].Count != 3 {
 		t.Errorf("months read again: %+v, want the first read's", got)
+	}
+
+	// A listing's later pages show the count of its first, and entries
+	// read afresh.
+	listing.Offset = 2
+	if list, total, err := store.Entries(ctx, listing); err != nil || len(list) != 2 || total != 3 || list[0].Title != "Entry 1" {
+		t.Errorf("a listing's second page: %v of %d, %v; want Entry 1 and Entry 0 of the first page's 3", list, total, err)
+	}
+	if _, total, err := store.Entries(ctx, gazette.EntryFilter{VisibleAt: now, AuthorID: a.ID, Limit: 2}); err != nil || total != 4 {
+		t.Errorf("another listing: total %d, %v; want a count of its own, 4", total, err)
+	}
+
+	// An entry read by its path is read once, for the page and its
+	// comment feed, each given a copy of its own.
+	path := gazette.EntryPath(start, time.UTC, "e0")
+	e, err := store.EntryByPath(ctx, path)
+	if err != nil || e.Title != "Entry 0" || len(e.Topics) != 1 {
+		t.Fatalf("entry by path: %+v, %v", e, err)
+	}
+	e.Title, e.Topics[0].Name = "changed by a page", "changed by a page"
+	stored, err := db.EntryByPath(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored.Title = "Edited"
+	if err := db.UpdateEntry(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := store.EntryByPath(ctx, path); err != nil || e.Title != "Entry 0" || e.Topics[0].Name != "News" {
+		t.Errorf("entry by path read again: %+v, %v; want the first read's, unchanged by its reader", e, err)
+	}
+	if _, err := store.EntryByPath(ctx, "/archives/2007/03/none.html"); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("entry at no path: %v, want ErrNotFound", err)
 	}
 
 	// Other reads go to the store.
