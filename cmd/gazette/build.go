@@ -32,6 +32,7 @@ func (e *env) build(ctx context.Context, args []string) error {
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets (as serve's)")
 	workers := fs.Int("workers", 0, "pages built at once; 0 means one per core")
 	full := fs.Bool("full", false, "render every page, not only those that show what changed since the last build")
+	precompress := fs.Bool("precompress", true, "write a .gz and a .br copy beside each file, for servers that send precompressed files")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func (e *env) build(ctx context.Context, args []string) error {
 	journal, _ := store.(gazette.ChangeJournal)
 	show := buildProgress(e.stderr)
 	res, err := export.Build(ctx, export.Config{Handler: site, BaseURL: base, Workers: *workers, Progress: show.update,
-		Journal: journal, Fingerprint: fingerprint, Full: *full}, out)
+		Journal: journal, Fingerprint: fingerprint, Full: *full, Uncompressed: !*precompress}, out)
 	show.done()
 	if err != nil {
 		return fmt.Errorf("build: %w", err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -102,16 +103,33 @@ func TestBuildIsWhatServeSends(t *testing.T) {
 		}
 	}
 	compareWithServe(t, base, out)
+
+	// For a host that compresses as it sends: the pages alone, the last
+	// build's copies removed.
+	res = build(t, dir, out, "--precompress=false")
+	if res.pages < 100 || res.written != 0 || res.removed != 0 {
+		t.Errorf("build without copies: %+v, want every page kept as it was", res)
+	}
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && (strings.HasSuffix(p, ".gz") || strings.HasSuffix(p, ".br")) {
+			t.Errorf("%s left by a build without copies", p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 type buildResult struct{ pages, written, unchanged, removed int }
 
 var summaryRE = regexp.MustCompile(`built (\d+) pages .*: (\d+) written, (\d+) unchanged, (\d+) removed`)
 
-func build(t *testing.T, dir, out string) buildResult {
+func build(t *testing.T, dir, out string, flags ...string) buildResult {
 	t.Helper()
 	var stdout bytes.Buffer
-	if err := run(context.Background(), []string{"--data", dir, "build", out}, nil, &stdout, io.Discard); err != nil {
+	args := append(append([]string{"--data", dir, "build"}, flags...), out)
+	if err := run(context.Background(), args, nil, &stdout, io.Discard); err != nil {
 		t.Fatalf("build: %v", err)
 	}
 	m := summaryRE.FindStringSubmatch(stdout.String())

@@ -38,7 +38,8 @@ commands:
                                                         consistently, while it runs
   restore FILE                                          put a backup into an empty data directory (server stopped)
   build   [--theme-dir DIR] OUTDIR                      the public site as static files (with .gz and .br
-                                                        copies); a second build rewrites only what changed
+          [--precompress=false]                         copies unless false); a second build rewrites only
+                                                        what changed
   help                                                  this text
 `
 

@@ -70,6 +70,10 @@ type Config struct {
 	Fingerprint string
 	// Full renders every page, whatever changed.
 	Full bool
+	// Uncompressed writes the pages alone, without their .gz and .br
+	// copies: for hosts that compress as they send (GitHub Pages,
+	// Netlify, Cloudflare), which have no use for them.
+	Uncompressed bool
 }
 
 // Result counts what a build did.
@@ -248,9 +252,16 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	file := filepath.Join(b.out, filepath.FromSlash(name))
-	unchanged := b.old[name] == hash && exists(file) && exists(file+".gz") && exists(file+".br")
+	_, had := b.old[name]
+	unchanged := b.old[name] == hash && exists(file) && (b.cfg.Uncompressed || exists(file+".gz") && exists(file+".br"))
 	if !unchanged {
 		if err := b.write(ctx, c, p, file, body, negotiated); err != nil {
+			return nil, err
+		}
+	}
+	if had && b.cfg.Uncompressed {
+		// The last build may have made copies, which would now be stale.
+		if err := removeFiles(file+".gz", file+".br"); err != nil {
 			return nil, err
 		}
 	}
@@ -281,6 +292,9 @@ func (b *builder) write(ctx context.Context, c *compressor, p, file string, body
 	}
 	if err := writeFile(file, body); err != nil {
 		return err
+	}
+	if b.cfg.Uncompressed {
+		return nil
 	}
 	for _, enc := range []struct {
 		coding, ext string
@@ -424,14 +438,22 @@ func writeFile(name string, data []byte) error {
 // removePage removes a page's files and the folders it leaves empty.
 func removePage(outDir, name string) error {
 	file := filepath.Join(outDir, filepath.FromSlash(name))
-	for _, f := range []string{file, file + ".gz", file + ".br"} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("export: removing %s: %w", f, err)
-		}
+	if err := removeFiles(file, file+".gz", file+".br"); err != nil {
+		return err
 	}
 	for dir := filepath.Dir(file); dir != filepath.Clean(outDir) && strings.HasPrefix(dir, filepath.Clean(outDir)); dir = filepath.Dir(dir) {
 		if os.Remove(dir) != nil {
 			break // not empty
+		}
+	}
+	return nil
+}
+
+// removeFiles removes the named files where they exist.
+func removeFiles(names ...string) error {
+	for _, name := range names {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("export: removing %s: %w", name, err)
 		}
 	}
 	return nil

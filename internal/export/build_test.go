@@ -104,3 +104,59 @@ func TestIncremental(t *testing.T) {
 		t.Errorf("the deleted page's folder is still there")
 	}
 }
+
+// TestUncompressed builds pages without copies, and removes the copies a
+// compressed build left behind; a compressed build after it makes them
+// again.
+func TestUncompressed(t *testing.T) {
+	b := &blog{pages: map[string]string{
+		"/":       `<a href="/a.html">a</a>`,
+		"/a.html": `A`,
+	}}
+	out := t.TempDir()
+	build := func(uncompressed bool) Result {
+		t.Helper()
+		res, err := Build(context.Background(), Config{Handler: b, BaseURL: "https://blog.example.com/", Uncompressed: uncompressed}, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	copies := func() []string {
+		t.Helper()
+		var found []string
+		for _, f := range []string{"index.html", "a.html"} {
+			for _, ext := range []string{".gz", ".br"} {
+				if _, err := os.Stat(filepath.Join(out, f+ext)); err == nil {
+					found = append(found, f+ext)
+				}
+			}
+		}
+		return found
+	}
+	build(false)
+	if got := copies(); len(got) != 4 {
+		t.Fatalf("compressed build made copies %v, want all four", got)
+	}
+	if res := build(true); res.Pages != 2 || res.Written != 0 {
+		t.Errorf("uncompressed build over a compressed one = %+v, want 2 pages, none rewritten", res)
+	}
+	if got := copies(); len(got) != 0 {
+		t.Errorf("copies %v left by an uncompressed build", got)
+	}
+	if got, err := os.ReadFile(filepath.Join(out, "a.html")); err != nil || string(got) != "A" {
+		t.Errorf("a.html = %q, %v", got, err)
+	}
+	b.set("/b.html", "B")
+	b.set("/", `<a href="/a.html">a</a> <a href="/b.html">b</a>`)
+	if res := build(true); res.Written != 2 || len(copies()) != 0 {
+		t.Errorf("uncompressed build after a change = %+v with copies %v, want 2 written and no copies", res, copies())
+	}
+	if _, err := os.Stat(filepath.Join(out, "b.html.gz")); err == nil {
+		t.Error("b.html has a copy")
+	}
+	build(false)
+	if got := copies(); len(got) != 4 {
+		t.Errorf("compressed build after an uncompressed one made copies %v, want all four", got)
+	}
+}

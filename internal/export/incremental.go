@@ -75,7 +75,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
 	case info == nil:
 		reason = "no record of the last build"
 	case info.Fingerprint != b.fingerprint():
-		reason = "the program, theme or base URL changed"
+		reason = "the program, theme, base URL or compressed copies changed"
 	}
 	if reason != "" {
 		cur, err := j.LatestChange(ctx)
@@ -230,5 +230,9 @@ func (b *builder) info() *buildInfo {
 
 // fingerprint names what the pages are made with besides the content.
 func (b *builder) fingerprint() string {
-	return b.cfg.Fingerprint + " " + b.cfg.BaseURL
+	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL
+	if b.cfg.Uncompressed {
+		fp += " uncompressed"
+	}
+	return fp
 }
