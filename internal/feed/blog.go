@@ -153,17 +153,20 @@ func (b *Blog) tag(t time.Time, path string) string {
 	return "tag:" + b.base.Hostname() + "," + t.Format("2006-01-02") + ":" + specific
 }
 
-// firstWords returns the first n words of s, with an ellipsis when it cut.
-// cutFrom reports whether excerpt is text's first words, ending where the
-// text goes on with an ellipsis ("...", "…", "[...]") or not.
+// cutFrom reports whether excerpt is text's first words: the same words,
+// the last of them cut short only where an ellipsis ("...", "…", "[...]")
+// says so, and a full stop at the end of the last one not counted.
 func cutFrom(excerpt, text string) bool {
 	ex := strings.Fields(excerpt)
+	ellipsis := false
 	if n := len(ex); n > 0 {
 		switch ex[n-1] {
 		case "...", "…", "[...]", "[…]":
-			ex = ex[:n-1]
+			ex, ellipsis = ex[:n-1], true
 		default:
-			ex[n-1] = strings.TrimRight(strings.TrimSuffix(ex[n-1], "…"), ".")
+			w := strings.TrimSuffix(strings.TrimSuffix(ex[n-1], "…"), "...")
+			ellipsis = w != ex[n-1]
+			ex[n-1] = w
 		}
 	}
 	if len(ex) == 0 {
@@ -179,11 +182,13 @@ func cutFrom(excerpt, text string) bool {
 			return false
 		}
 	}
-	// The last word may have been cut, or lost its full stop to the
-	// ellipsis.
-	return ex[last] != "" && strings.HasPrefix(words[last], ex[last])
+	if ellipsis {
+		return ex[last] != "" && strings.HasPrefix(words[last], ex[last])
+	}
+	return strings.TrimSuffix(words[last], ".") == strings.TrimSuffix(ex[last], ".")
 }
 
+// firstWords returns the first n words of s, with an ellipsis when it cut.
 func firstWords(s string, n int) string {
 	words := strings.Fields(s)
 	if len(words) <= n {

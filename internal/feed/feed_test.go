@@ -187,8 +187,11 @@ func TestCutFrom(t *testing.T) {
 		{"Of who bloggers newspaper…", true},
 		{"Of  who\nbloggers news [...]", true},
 		{"Of who bloggers newspaper because senate...", true},
+		{"Of who bloggers newspaper because senate", true},
 		{"Of who bloggers newspaper because senate. Has intelligence like we.", true},
 		{"Of who bloggers", true},
+		{"Of who blog", false}, // a word of its own, not one cut short
+		{"Of who blog ...", true},
 		{"Of whom bloggers ...", false},
 		{"A general defects.", false},
 		{"Of who bloggers newspaper because senate. Has intelligence like we. And more", false},
@@ -197,6 +200,17 @@ func TestCutFrom(t *testing.T) {
 	} {
 		if got := cutFrom(tc.excerpt, text); got != tc.cut {
 			t.Errorf("cutFrom(%q) = %v, want %v", tc.excerpt, got, tc.cut)
+		}
+	}
+	// Excerpts an author wrote that happen to begin as the text does.
+	for _, tc := range []struct{ excerpt, text string }{
+		{"Part 1", "Part 12 of my series"},
+		{"Today I went to the park.", "Today I went to the parking garage and back."},
+		{"I love cats.", "I love catsup on everything."},
+		{"A", "An apple a day."},
+	} {
+		if cutFrom(tc.excerpt, tc.text) {
+			t.Errorf("cutFrom(%q, %q) = true, want false: the author wrote it", tc.excerpt, tc.text)
 		}
 	}
 }

@@ -94,16 +94,26 @@ const (
 // and bytes that are not UTF-8 become U+FFFD. A carriage return is written
 // as a reference, and in attributes tab and newline too, so that a
 // parser's normalisation of white space gives back exactly the string that
-// was written. In a CDATA section markup is left as it is, and each "]]>",
-// which would end the section, is split across two.
+// was written. In a CDATA section markup is left as it is, and each "]]>"
+// left once the forbidden characters are gone, which would end the
+// section, is split across two.
 func escape(b *strings.Builder, s string, in xmlContext) {
+	if in == inCDATA {
+		var clean strings.Builder
+		escapeChars(&clean, s, in)
+		b.WriteString(strings.ReplaceAll(clean.String(), "]]>", "]]]]><![CDATA[>"))
+		return
+	}
+	escapeChars(b, s, in)
+}
+
+// escapeChars is escape without the CDATA section's last step.
+func escapeChars(b *strings.Builder, s string, in xmlContext) {
 	last := 0
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		var esc string
 		switch {
-		case in == inCDATA && r == ']' && strings.HasPrefix(s[i:], "]]>"):
-			size, esc = 2, "]]]]><![CDATA["
 		case in == inCDATA && (r == '&' || r == '<' || r == '>'):
 			i += size
 			continue
