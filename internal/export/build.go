@@ -252,15 +252,17 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	file := filepath.Join(b.out, filepath.FromSlash(name))
-	_, had := b.old[name]
 	unchanged := b.old[name] == hash && exists(file) && (b.cfg.Uncompressed || exists(file+".gz") && exists(file+".br"))
 	if !unchanged {
 		if err := b.write(ctx, c, p, file, body, negotiated); err != nil {
 			return nil, err
 		}
 	}
-	if had && b.cfg.Uncompressed {
-		// The last build may have made copies, which would now be stale.
+	if b.cfg.Uncompressed && b.inc == nil {
+		// An earlier build may have made copies, even one that wrote no
+		// manifest; they would now be stale. Switching to no copies
+		// makes the build full, and an incremental one after it finds
+		// none.
 		if err := removeFiles(file+".gz", file+".br"); err != nil {
 			return nil, err
 		}

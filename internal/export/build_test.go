@@ -159,4 +159,14 @@ func TestUncompressed(t *testing.T) {
 	if got := copies(); len(got) != 4 {
 		t.Errorf("compressed build after an uncompressed one made copies %v, want all four", got)
 	}
+	// A compressed build that wrote no manifest (it was stopped) leaves
+	// copies an uncompressed build knows nothing of.
+	if err := os.Remove(filepath.Join(out, ManifestName)); err != nil {
+		t.Fatal(err)
+	}
+	b.set("/a.html", "A, edited")
+	build(true)
+	if got := copies(); len(got) != 0 {
+		t.Errorf("copies %v left by an uncompressed build after a build without a manifest", got)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -205,6 +206,98 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 			b.build(fresh, true)
 			sameTree(t, out, fresh)
 		})
+	}
+}
+
+// countingStore counts the reads of entries by path that reach the store.
+type countingStore struct {
+	gazette.Store
+	mu     sync.Mutex
+	byPath map[string]int
+}
+
+func (c *countingStore) EntryByPath(ctx context.Context, path string) (*gazette.Entry, error) {
+	c.mu.Lock()
+	c.byPath[path]++
+	c.mu.Unlock()
+	return c.Store.EntryByPath(ctx, path)
+}
+
+// TestBuildOrder checks that an entry's comment feed is built right after
+// its page, and that with ReadOnce the two read the entry from the store
+// once between them.
+func TestBuildOrder(t *testing.T) {
+	b := newBlog(t)
+	counting := &countingStore{Store: b.store, byPath: map[string]int{}}
+	site, err := server.New(server.Config{Store: export.ReadOnce(counting), Sanitizer: sanitize.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	one := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Encoding") == "" {
+			asked = append(asked, r.URL.Path) // one worker: no lock needed
+		}
+		site.ServeHTTP(w, r)
+	})
+	if _, err := export.Build(b.ctx, export.Config{Handler: one, BaseURL: baseURL, Workers: 1}, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for i, p := range asked {
+		if feed, ok := strings.CutSuffix(p, ".html"); ok && strings.HasPrefix(p, "/archives/") {
+			pages++
+			if i+1 >= len(asked) || asked[i+1] != feed+".atom" {
+				t.Errorf("after %s the build asked for %q, want its comment feed", p, asked[min(i+1, len(asked)-1)])
+			}
+		}
+	}
+	if pages != len(b.ids) {
+		t.Errorf("built %d entry pages, want %d", pages, len(b.ids))
+	}
+	for path, n := range counting.byPath {
+		if n != 1 {
+			t.Errorf("entry %s read %d times from the store, want once", path, n)
+		}
+	}
+	if len(counting.byPath) != len(b.ids) {
+		t.Errorf("%d entries read by path, want %d", len(counting.byPath), len(b.ids))
+	}
+}
+
+// TestReadOnceForgets checks that ReadOnce keeps a bounded number of
+// entries read by path: an entry read again after many others is read
+// from the store again.
+func TestReadOnceForgets(t *testing.T) {
+	b := newBlog(t)
+	for i := len(b.ids); i < 70; i++ {
+		b.newEntry(time.Date(2008, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour), fmt.Sprint("More ", i), b.topics[0])
+	}
+	counting := &countingStore{Store: b.store, byPath: map[string]int{}}
+	store := export.ReadOnce(counting)
+	var paths []string
+	for _, id := range b.ids {
+		e, err := b.store.Entry(b.ctx, id)
+		must(t, err)
+		paths = append(paths, e.Path)
+	}
+	read := func(p string) {
+		t.Helper()
+		if _, err := store.EntryByPath(b.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read(paths[0])
+	read(paths[0])
+	if n := counting.byPath[paths[0]]; n != 1 {
+		t.Errorf("an entry read twice in a row reached the store %d times, want once", n)
+	}
+	for _, p := range paths[1:] {
+		read(p)
+	}
+	read(paths[0])
+	if n := counting.byPath[paths[0]]; n != 2 {
+		t.Errorf("an entry read again after %d others reached the store %d times, want twice", len(paths)-1, n)
 	}
 }
 

@@ -12,15 +12,17 @@ import (
 // ReadOnce returns store with the reads that every page of a build makes
 // alike answered from the first: the settings, the newest entries of the
 // banner and the sidebar, the sidebar's topics and months, and the count
-// of a listing that each of its pages shows in its pager. Every other call
-// goes to store. The answers are the same for every page only when
-// the site's clock stands still for the build (site.Config.Now), as it
-// should: a build shows the blog as it is at one time. A write during the
-// build is left to the next one, as it would be for a page already built.
+// of a listing that each of its pages shows in its pager. It also keeps
+// the last few entries read by path, which an entry's page and its comment
+// feed both read. Every other call goes to store. The answers are the same
+// for every page only when the site's clock stands still for the build
+// (site.Config.Now), as it should: a build shows the blog as it is at one
+// time. A write during the build is left to the next one, as it would be
+// for a page already built.
 func ReadOnce(store gazette.Store) gazette.Store {
 	m := &memoStore{Store: store, entries: map[memoKey][]*gazette.Entry{},
 		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
-		totals: map[gazette.EntryFilter]int{}, byPath: map[string]*gazette.Entry{}}
+		totals: map[totalKey]int{}, byPath: map[string]*gazette.Entry{}}
 	if g, ok := store.(gazette.GoneStore); ok {
 		// The deleted entries' pages answer 410 Gone, as the server's do.
 		return struct {
@@ -40,9 +42,8 @@ type memoStore struct {
 	entries  map[memoKey][]*gazette.Entry
 	topics   map[memoKey][]gazette.TopicCount
 	months   map[memoKey][]gazette.MonthCount
-	// totals holds each listing's count, by its filter without the
-	// window and what each row carries.
-	totals map[gazette.EntryFilter]int
+	// totals holds each listing's count.
+	totals map[totalKey]int
 	// byPath holds the entries read last by their paths.
 	byPath map[string]*gazette.Entry
 }
@@ -108,14 +109,23 @@ func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 	return out, -1, nil
 }
 
+// totalKey is what a listing's count depends on: its filter without the
+// window and what each row carries, with its times as instants (two equal
+// times may carry different *time.Location values).
+type totalKey struct {
+	f                   gazette.EntryFilter
+	visibleAt, from, to int64
+}
+
 // listing reads a window of a listing, counting the listing only the first
 // time: its pages all show the same count.
 func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
-	if f.NoTotal || f.VisibleAt.IsZero() {
-		return m.Store.Entries(ctx, f)
+	if f.NoTotal || f.VisibleAt.IsZero() || f.Limit <= 0 {
+		return m.Store.Entries(ctx, f) // counted once anyway, or not at all
 	}
-	key := f
-	key.Limit, key.Offset, key.NoText, key.NoTerms = 0, 0, false, false
+	key := totalKey{f: f, visibleAt: f.VisibleAt.UnixNano(), from: unixNano(f.From), to: unixNano(f.To)}
+	key.f.Limit, key.f.Offset, key.f.NoText, key.f.NoTerms = 0, 0, false, false
+	key.f.VisibleAt, key.f.From, key.f.To = time.Time{}, time.Time{}, time.Time{}
 	m.mu.Lock()
 	total, ok := m.totals[key]
 	m.mu.Unlock()
@@ -131,6 +141,14 @@ func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 		m.mu.Unlock()
 	}
 	return list, total, err
+}
+
+// unixNano is t in Unix nanoseconds, or 0 for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 // EntryByPath implements gazette.EntryStore.

@@ -127,6 +127,28 @@ func TestReadOnce(t *testing.T) {
 		t.Errorf("entry at no path: %v, want ErrNotFound", err)
 	}
 
+	// A month's pages share its count, whatever *time.Location their
+	// bounds carry.
+	month := func(loc *time.Location, offset int) int {
+		t.Helper()
+		from := time.Date(2007, 3, 1, 0, 0, 0, 0, loc)
+		_, total, err := store.Entries(ctx, gazette.EntryFilter{VisibleAt: now, From: from, To: from.AddDate(0, 1, 0), Limit: 1, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return total
+	}
+	nyc1, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	nyc2, _ := time.LoadLocation("America/New_York")
+	counted := month(nyc1, 0)
+	add(4)
+	if got := month(nyc2, 1); got != counted {
+		t.Errorf("a month's second page counts %d, want its first page's %d", got, counted)
+	}
+
 	// Other reads go to the store.
 	for _, f := range []gazette.EntryFilter{
 		{VisibleAt: now, Limit: 20},
@@ -135,11 +157,11 @@ func TestReadOnce(t *testing.T) {
 		{VisibleAt: now, Limit: 1, NoText: true, NoTotal: true},
 	} {
 		list, _, err := store.Entries(ctx, f)
-		if err != nil || len(list) == 0 || list[0].Title != "Entry 3" {
-			t.Errorf("Entries(%+v): %v, %v; want the new Entry 3 first", f, list, err)
+		if err != nil || len(list) == 0 || list[0].Title != "Entry 4" {
+			t.Errorf("Entries(%+v): %v, %v; want the newest, Entry 4, first", f, list, err)
 		}
 	}
-	if got, _ := store.Months(ctx, now, time.FixedZone("X", 3600)); got[0].Count != 4 {
-		t.Errorf("months in another zone: %+v, want a read of the store's 4 entries", got)
+	if got, _ := store.Months(ctx, now, time.FixedZone("X", 3600)); got[0].Count != 5 {
+		t.Errorf("months in another zone: %+v, want a read of the store's 5 entries", got)
 	}
 }
