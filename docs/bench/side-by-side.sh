@@ -3,8 +3,9 @@
 # gazette imports the 10,000-entry corpus, starts cold three times, serves
 # while ../shared/bench/peers.sh measures it beside nginx (serving Hugo's
 # build of the same corpus) and WordPress, builds the static site three
-# times, builds again after nothing and after one comment, and is crawled
-# page by page for its memory. Needs what peers.sh installs, and python3.
+# times with its compressed copies and three times without, builds again
+# after nothing and after one comment, and is crawled page by page for its
+# memory. Needs what peers.sh installs, and python3.
 #
 #	bash docs/bench/side-by-side.sh        # DURATION=10 for 10 s wrk runs
 set -uo pipefail
@@ -44,11 +45,23 @@ bash ../shared/bench/peers.sh --with-wordpress --duration "${DURATION:-5}" \
 	--target gazette=http://127.0.0.1:$port >"$work/peers.txt" 2>&1
 sed -n '/^gazette peer benchmark/,$p' "$work/peers.txt"
 
+# Each full build starts as peers.sh starts Hugo's: the last output removed,
+# then sync.
 echo "== gazette build, three full builds (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 for i in 1 2 3; do
 	rm -rf "$out"
+	sync
 	/usr/bin/time -f "build $i: %e s wall, %U s user, %S s sys, %M KB peak RSS" "$gz" --data "$data" build "$out" 2>&1 | tail -2
 done
+echo "== gazette build --precompress=false, three full builds, the pages alone as Hugo writes them"
+for i in 1 2 3; do
+	rm -rf "$out"
+	sync
+	/usr/bin/time -f "build $i: %e s wall, %U s user, %S s sys, %M KB peak RSS" "$gz" --data "$data" build --precompress=false "$out" 2>&1 | tail -2
+done
+rm -rf "$out"
+sync
+"$gz" --data "$data" build "$out" >/dev/null 2>&1
 echo "== build again, nothing changed"
 /usr/bin/time -f "%e s wall, %U s user, %M KB peak RSS" "$gz" --data "$data" build "$out" 2>&1 | tail -2
 echo "== build again after one comment, posted through the entry's form and approved"
