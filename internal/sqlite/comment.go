@@ -84,38 +84,9 @@ func (h *handle) CommentExists(ctx context.Context, importKey string) (bool, err
 
 // Comments implements gazette.CommentStore.
 func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gazette.Comment, int, error) {
-	var conds []string
-	var args []any
-	if f.EntryID != 0 {
-		conds = append(conds, "c.entry_id = ?")
-		args = append(args, f.EntryID)
-	}
-	if f.Status != "" {
-		conds = append(conds, "c.status = ?")
-		args = append(args, string(f.Status))
-	}
-	if f.Email != "" {
-		conds = append(conds, "c.email = ?")
-		args = append(args, f.Email)
-	}
-	if f.Body != "" {
-		conds = append(conds, "c.body = ?")
-		args = append(args, f.Body)
-	}
-	if !f.VisibleAt.IsZero() {
-		conds = append(conds, "e.status = 'published' AND e.published_at <= ?")
-		args = append(args, micros(f.VisibleAt))
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
-	order := " ORDER BY c.created_at, c.id"
-	if f.NewestFirst {
-		order = " ORDER BY c.created_at DESC, c.id DESC"
-	}
+	query, where, args := commentQuery(f)
 	limit, offset := window(f.Limit, f.Offset)
-	rows, err := h.query(ctx, commentSelect+where+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	rows, err := h.query(ctx, query, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap(err, "list comments")
 	}
@@ -137,6 +108,41 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 	var total int
 	err = h.queryRow(ctx, `SELECT count(*) FROM comments c CROSS JOIN entries e ON e.id = c.entry_id`+where, args, &total)
 	return list, total, wrap(err, "count comments")
+}
+
+// commentQuery returns Comments' query for f, whose last two arguments are
+// the window's, its arguments before those, and its WHERE clause, which
+// the count shares.
+func commentQuery(f gazette.CommentFilter) (query, where string, args []any) {
+	var conds []string
+	if f.EntryID != 0 {
+		conds = append(conds, "c.entry_id = ?")
+		args = append(args, f.EntryID)
+	}
+	if f.Status != "" {
+		conds = append(conds, "c.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Email != "" {
+		conds = append(conds, "c.email = ?")
+		args = append(args, f.Email)
+	}
+	if f.Body != "" {
+		conds = append(conds, "c.body = ?")
+		args = append(args, f.Body)
+	}
+	if !f.VisibleAt.IsZero() {
+		conds = append(conds, "e.status = 'published' AND e.published_at <= ?")
+		args = append(args, micros(f.VisibleAt))
+	}
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	order := " ORDER BY c.created_at, c.id"
+	if f.NewestFirst {
+		order = " ORDER BY c.created_at DESC, c.id DESC"
+	}
+	return commentSelect + where + order + " LIMIT ? OFFSET ?", where, args
 }
 
 // SetCommentStatus implements gazette.CommentStore.

@@ -84,3 +84,50 @@ func TestBulkLoadSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentQueryPlans checks how SQLite plans the comment lookups that
+// each comment a reader posts makes: each must search an index on what it
+// filters by, never walk the blog's comments in order of time to find a
+// few (as the first-time check did, reading every approved comment for a
+// new commenter's first one).
+func TestCommentQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "gazette.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		name  string
+		f     gazette.CommentFilter
+		index string
+	}{
+		{"first-time check", gazette.CommentFilter{Email: "a@example.com", Status: gazette.CommentApproved, Limit: 1}, "comments_by_email (email=? AND status=?)"},
+		{"duplicate check", gazette.CommentFilter{EntryID: 1, Email: "a@example.com", Body: "Hi.", Limit: 1}, "comments_by_entry (entry_id=?)"},
+		{"an entry's comments", gazette.CommentFilter{EntryID: 1, Status: gazette.CommentApproved}, "comments_by_entry (entry_id=?)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			query, _, args := commentQuery(tc.f)
+			rows, err := db.handle.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, append(args, 1, 0)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if want := "SEARCH c USING INDEX " + tc.index; len(plan) == 0 || plan[0] != want {
+				t.Errorf("plan %q, want it to start with %q", plan, want)
+			}
+		})
+	}
+}
