@@ -198,7 +198,10 @@ type EntryStore interface {
 	// how many f selects without Limit and Offset.
 	Entries(ctx context.Context, f EntryFilter) ([]*Entry, int, error)
 	// AdjacentEntries returns the visible entries published just before and
-	// just after e (by PublishedAt, then ID), blog-wide; nil where there is none.
+	// just after e (by PublishedAt, then ID), blog-wide; nil where there is
+	// none. Their texts, topics and tags may be left empty, as
+	// EntryFilter.NoText and NoTerms allow: a neighbour is shown by its
+	// title and link.
 	AdjacentEntries(ctx context.Context, e *Entry, visibleAt time.Time) (prev, next *Entry, err error)
 	// Months returns, newest first, each month of the blog's time zone loc in
 	// which entries visible at visibleAt were published, with their number.

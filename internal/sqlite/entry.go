@@ -98,7 +98,13 @@ func scanEntry(row scanner, extra ...any) (*gazette.Entry, error) {
 
 // entryWhere reads one entry; no row is ErrNotFound with the message what.
 func (h *handle) entryWhere(ctx context.Context, what, where string, args ...any) (*gazette.Entry, error) {
-	row, err := h.row(ctx, entrySelect+" WHERE "+where, args...)
+	return h.selectEntry(ctx, entrySelect, what, where, args...)
+}
+
+// selectEntry reads the one entry that sel, one of the entry selects,
+// finds with where.
+func (h *handle) selectEntry(ctx context.Context, sel, what, where string, args ...any) (*gazette.Entry, error) {
+	row, err := h.row(ctx, sel+" WHERE "+where, args...)
 	if err != nil {
 		return nil, wrap(err, "read %s", what)
 	}
@@ -471,7 +477,9 @@ func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where 
 // AdjacentEntries implements gazette.EntryStore.
 func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleAt time.Time) (prev, next *gazette.Entry, err error) {
 	at, vis := micros(e.PublishedAt), micros(visibleAt)
-	prev, err = h.entryWhere(ctx, "previous entry",
+	// A neighbour is shown by its title and link: its text, topics and
+	// tags are not read.
+	prev, err = h.selectEntry(ctx, entryLinkSelect, "previous entry",
 		`e.status = 'published' AND e.kind = 'entry' AND e.published_at <= ? AND (e.published_at < ? OR e.id < ?)
 		ORDER BY e.published_at DESC, e.id DESC LIMIT 1`, min(at, vis), at, e.ID)
 	if errors.Is(err, gazette.ErrNotFound) {
@@ -480,7 +488,7 @@ func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleA
 	if err != nil {
 		return nil, nil, err
 	}
-	next, err = h.entryWhere(ctx, "next entry",
+	next, err = h.selectEntry(ctx, entryLinkSelect, "next entry",
 		`e.status = 'published' AND e.kind = 'entry' AND e.published_at >= ? AND e.published_at <= ? AND (e.published_at > ? OR e.id > ?)
 		ORDER BY e.published_at, e.id LIMIT 1`, at, vis, at, e.ID)
 	if errors.Is(err, gazette.ErrNotFound) {
