@@ -114,6 +114,16 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	if b.res.Full, err = b.plan(ctx, old); err != nil {
 		return Result{}, err
 	}
+	if b.inc == nil && old.Build != nil {
+		// A full build may write files the last build's record does not
+		// describe (with other settings, or copies where it made none):
+		// until it ends, the manifest keeps the hashes, for the files of
+		// pages since gone, but no record, so that a build after one
+		// stopped half way is full too.
+		if err := writeManifest(outDir, manifest{Files: old.Files}); err != nil {
+			return Result{}, err
+		}
+	}
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -259,9 +269,10 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 		}
 	}
 	if b.cfg.Uncompressed && b.inc == nil {
-		// An earlier build may have made copies, even one that wrote no
-		// manifest; they would now be stale. Switching to no copies
-		// makes the build full, and an incremental one after it finds
+		// An earlier build may have made copies, even one that was
+		// stopped; they would now be stale. Switching to no copies makes
+		// the build full, as does a build after a full one that was
+		// stopped (see Build), and an incremental one after it finds
 		// none.
 		if err := removeFiles(file+".gz", file+".br"); err != nil {
 			return nil, err

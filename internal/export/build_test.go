@@ -159,8 +159,8 @@ func TestUncompressed(t *testing.T) {
 	if got := copies(); len(got) != 4 {
 		t.Errorf("compressed build after an uncompressed one made copies %v, want all four", got)
 	}
-	// A compressed build that wrote no manifest (it was stopped) leaves
-	// copies an uncompressed build knows nothing of.
+	// Copies of a build whose manifest was lost are unknown to an
+	// uncompressed build, which removes them all the same.
 	if err := os.Remove(filepath.Join(out, ManifestName)); err != nil {
 		t.Fatal(err)
 	}

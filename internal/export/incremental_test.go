@@ -265,6 +265,57 @@ func TestBuildOrder(t *testing.T) {
 	}
 }
 
+// TestStoppedBuild stops a build with compressed copies half way between
+// two builds without them: the build after it must be full, and leave no
+// copy behind, though its settings are those of the last complete build.
+func TestStoppedBuild(t *testing.T) {
+	b := newBlog(t)
+	out := t.TempDir()
+	build := func(ctx context.Context, uncompressed bool, handler http.Handler) (export.Result, error) {
+		return export.Build(ctx, export.Config{Handler: handler, BaseURL: baseURL, Workers: 1,
+			Journal: b.store, Fingerprint: "test", Uncompressed: uncompressed}, out)
+	}
+	if _, err := build(b.ctx, true, b.site); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	pages := 0
+	stopping := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if pages++; pages == 8 {
+			cancel()
+		}
+		b.site.ServeHTTP(w, r)
+	})
+	if _, err := build(ctx, false, stopping); err == nil {
+		t.Fatal("the stopped build reported no error")
+	}
+	copies := func() []string {
+		var found []string
+		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && (strings.HasSuffix(p, ".gz") || strings.HasSuffix(p, ".br")) {
+				found = append(found, p)
+			}
+			return err
+		})
+		return found
+	}
+	if len(copies()) == 0 {
+		t.Fatal("the stopped build wrote no copy: the test shows nothing")
+	}
+	b.comment(b.ids[0])
+	res, err := build(b.ctx, true, b.site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Full == "" {
+		t.Errorf("build after a stopped one: %+v, want a full build", res)
+	}
+	if got := copies(); len(got) != 0 {
+		t.Errorf("copies left by a stopped build: %q", got)
+	}
+}
+
 // TestReadOnceForgets checks that ReadOnce keeps a bounded number of
 // entries read by path: an entry read again after many others is read
 // from the store again.

@@ -138,14 +138,9 @@ func TestReadOnce(t *testing.T) {
 		}
 		return total
 	}
-	nyc1, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skipf("no time zone data: %v", err)
-	}
-	nyc2, _ := time.LoadLocation("America/New_York")
-	counted := month(nyc1, 0)
+	counted := month(time.FixedZone("EST", -5*3600), 0)
 	add(4)
-	if got := month(nyc2, 1); got != counted {
+	if got := month(time.FixedZone("EST", -5*3600), 1); got != counted {
 		t.Errorf("a month's second page counts %d, want its first page's %d", got, counted)
 	}
 
