@@ -44,7 +44,7 @@ const entryPlainMeta = `e.status, e.published_at,
 	e.created_at, e.updated_at`
 
 // entryLinkSelect is entryTitleSelect without the topics and tags, for
-// EntryFilter.NoText with NoTerms.
+// EntryFilter.NoText with NoTerms and for AdjacentEntries.
 const entryLinkSelect = `SELECT e.id, e.basename, e.path, e.title, '', '', '', '', e.format, '', '',
 	` + entryPlainMeta + `, '[]', '[]', e.kind, e.sticky FROM entries e CROSS JOIN authors a ON a.id = e.author_id`
 

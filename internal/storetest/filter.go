@@ -96,8 +96,11 @@ func testAdjacentEntries(t *testing.T, open func(t *testing.T) *fixture) {
 					t.Errorf("%s: got none, want entry %d", p.name, p.want.ID)
 				case p.want != nil && p.got.ID != p.want.ID:
 					t.Errorf("%s: got entry %d, want %d", p.name, p.got.ID, p.want.ID)
-				case p.got != nil && p.got.Title == "":
-					t.Errorf("%s: entry %d read without its fields", p.name, p.got.ID)
+				case p.got != nil && (p.got.Title == "" || p.got.Path != p.want.Path ||
+					!p.got.PublishedAt.Equal(p.want.PublishedAt) || p.got.UpdatedAt.IsZero()):
+					// What a page shows of a neighbour, and dates its
+					// own change by.
+					t.Errorf("%s: entry %d read without its title, path or dates: %+v", p.name, p.got.ID, p.got)
 				}
 			}
 		})

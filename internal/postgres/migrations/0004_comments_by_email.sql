@@ -4,5 +4,5 @@
 -- comment; PostgreSQL used the index by email but sorted what it found. By
 -- email, status and time, the index answers it in one search, as SQLite's
 -- does (its migration 0007).
-DROP INDEX comments_by_email;
+DROP INDEX IF EXISTS comments_by_email;
 CREATE INDEX comments_by_email ON comments (email, status, created_at, id);
