@@ -26,6 +26,15 @@ const entryColumns = `e.id, e.basename, e.path, e.title, e.body, e.extended_body
 	ARRAY(SELECT g.name FROM entry_tags g WHERE g.entry_id = e.id ORDER BY g.position),
 	e.kind, e.sticky`
 
+// entryLinkSelect reads entries as a link to one shows them, for
+// EntryFilter.NoText with NoTerms and for AdjacentEntries: entrySelect's
+// columns without the texts, topics and tags.
+const entryLinkSelect = `SELECT e.id, e.basename, e.path, e.title, '', '', '', '', e.format, '', '',
+	e.status, e.published_at, e.author_id, a.slug, a.name, a.email, a.role, a.created_at,
+	e.allow_comments, e.allow_pings, e.comment_count, coalesce(e.import_key, ''),
+	e.created_at, e.updated_at, NULL::json, ARRAY[]::text[], e.kind, e.sticky
+	FROM entries e JOIN authors a ON a.id = e.author_id`
+
 // scanEntry reads a row of entryColumns, then any extra columns into extra.
 // The author's password hash is left out: entries go to templates, which
 // have no use for it.
@@ -52,7 +61,13 @@ func scanEntry(row pgx.Row, extra ...any) (*gazette.Entry, error) {
 
 // entryWhere reads one entry; no row is ErrNotFound with the message what.
 func (h *handle) entryWhere(ctx context.Context, what, where string, args ...any) (*gazette.Entry, error) {
-	e, err := scanEntry(h.q.QueryRow(ctx, entrySelect+" WHERE "+where, args...))
+	return h.selectEntry(ctx, entrySelect, what, where, args...)
+}
+
+// selectEntry reads the one entry that sel, one of the entry selects, finds
+// with where.
+func (h *handle) selectEntry(ctx context.Context, sel, what, where string, args ...any) (*gazette.Entry, error) {
+	e, err := scanEntry(h.q.QueryRow(ctx, sel+" WHERE "+where, args...))
 	if err != nil {
 		return nil, notFound(err, what)
 	}
@@ -306,7 +321,11 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 		order = " ORDER BY e.published_at, e.id"
 	}
 	filterArgs := len(p)
-	list, err := h.entries(ctx, entrySelect+where+order+p.window(f.Limit, f.Offset), p...)
+	sel := entrySelect
+	if f.NoText && f.NoTerms {
+		sel = entryLinkSelect
+	}
+	list, err := h.entries(ctx, sel+where+order+p.window(f.Limit, f.Offset), p...)
 	if err != nil {
 		return nil, 0, wrap(err, "list entries")
 	}
@@ -341,7 +360,8 @@ func (h *handle) AdjacentEntries(ctx context.Context, e *gazette.Entry, visibleA
 		{&prev, "previous entry", visible + `(e.published_at, e.id) < ($2, $3) ORDER BY e.published_at DESC, e.id DESC LIMIT 1`},
 		{&next, "next entry", visible + `(e.published_at, e.id) > ($2, $3) ORDER BY e.published_at, e.id LIMIT 1`},
 	} {
-		got, err := h.entryWhere(ctx, side.what, side.where, visibleAt, e.PublishedAt, e.ID)
+		// A neighbour is shown by its title and link.
+		got, err := h.selectEntry(ctx, entryLinkSelect, side.what, side.where, visibleAt, e.PublishedAt, e.ID)
 		switch {
 		case err == nil:
 			*side.dst = got
