@@ -135,6 +135,9 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return b.res, err
 	}
+	if b.inc != nil {
+		b.prune()
+	}
 	for name := range old.Files {
 		if _, ok := b.files[name]; ok {
 			continue
@@ -173,6 +176,9 @@ type builder struct {
 	inc     *incremental // nil for a full build
 	cursor  gazette.ChangeCursor
 	oldKeys []string // the keys of the last build's manifest
+	// oldNames are the last build's files in order, which its record's
+	// links number.
+	oldNames []string
 }
 
 func (b *builder) run(ctx context.Context, workers int) {
@@ -259,6 +265,7 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	if !ok {
 		return nil, nil
 	}
+	links := b.links(p, ctype, body)
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	file := filepath.Join(b.out, filepath.FromSlash(name))
@@ -280,7 +287,7 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	}
 	b.mu.Lock()
 	b.files[name] = hash
-	b.record(name, p, deps)
+	b.record(name, p, deps, links)
 	b.res.Pages++
 	b.res.Bytes += int64(len(body))
 	if unchanged {
@@ -289,7 +296,7 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 		b.res.Written++
 	}
 	b.mu.Unlock()
-	return b.links(p, ctype, body), nil
+	return links, nil
 }
 
 // write writes a page and the copies the server sends to clients that

@@ -17,7 +17,10 @@ import (
 // with the change journal's cursor of the moment the build began. The next
 // build asks the journal for the keys written since, and renders again
 // only the pages that show one of them, those whose time came, and those
-// they link to that the last build did not have. When the journal cannot
+// they link to that the last build did not have; the manifest keeps each
+// page's links too, so that a page no page links to any more is removed,
+// as a full build, which finds pages by their links, would leave it out.
+// When the journal cannot
 // vouch for every write since (a write that named no keys, an import, a
 // journal pruned past the cursor), or the binary, theme or address
 // changed, it renders everything.
@@ -40,15 +43,21 @@ type pageDeps struct {
 	Path    string `json:"p"`           // the escaped address it was asked at
 	Keys    []int  `json:"k,omitempty"` // indexes into buildInfo.Keys
 	Expires int64  `json:"x,omitempty"` // Unix seconds; zero for never
+	// Links are the files of the pages it links to, as indexes into the
+	// manifest's files in order.
+	Links []int `json:"l,omitempty"`
 }
 
 // pageRecord is pageDeps while a build runs: a page rendered now has its
-// keys; one kept from the last build, the indexes of its keys there.
+// keys and the addresses it links to; one kept from the last build, the
+// indexes of its keys and links there.
 type pageRecord struct {
-	path    string
-	keys    []string
-	old     []int
-	expires time.Time
+	path     string
+	keys     []string
+	old      []int
+	links    []string
+	oldLinks []int
+	expires  time.Time
 }
 
 // incremental is the plan of an incremental build.
@@ -103,6 +112,11 @@ func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
 	}
 	now := time.Now().Unix()
 	inc := &incremental{known: map[string]bool{}}
+	b.oldNames = make([]string, 0, len(old.Files))
+	for name := range old.Files {
+		b.oldNames = append(b.oldNames, name)
+	}
+	slices.Sort(b.oldNames)
 	for name, hash := range old.Files {
 		d, ok := info.Pages[name]
 		if !ok || d.Path == "" {
@@ -121,7 +135,12 @@ func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
 			inc.dirty = append(inc.dirty, d.Path)
 			continue
 		}
-		rec := pageRecord{path: d.Path, old: d.Keys}
+		for _, l := range d.Links {
+			if l < 0 || l >= len(b.oldNames) {
+				return "the record of the last build is damaged", nil
+			}
+		}
+		rec := pageRecord{path: d.Path, old: d.Keys, oldLinks: d.Links}
 		if d.Expires != 0 {
 			rec.expires = time.Unix(d.Expires, 0)
 		}
@@ -170,9 +189,56 @@ func (b *builder) render(ctx context.Context, p string) ([]byte, http.Header, *p
 	return body, header, deps, ok
 }
 
-// record keeps what the page at p, in file name, showed; b.mu is held.
-func (b *builder) record(name, p string, deps *pagecache.Deps) {
-	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires()}
+// record keeps what the page at p, in file name, showed and linked to;
+// b.mu is held.
+func (b *builder) record(name, p string, deps *pagecache.Deps, links []string) {
+	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires(), links: links}
+}
+
+// eachLink calls f with the file of each address that the page rendered
+// now links to, among them some that are no page (a redirect, a form's
+// address); a page kept from the last build gives its links as indexes
+// into b.oldNames instead.
+func eachLink(rec pageRecord, f func(name string)) {
+	for _, p := range rec.links {
+		if name, ok := fileName(p); ok {
+			f(name)
+		}
+	}
+}
+
+// prune removes from an incremental build the pages that no page reaches
+// from the seeds any more, as a full build would never find them: a topic
+// whose entries all moved elsewhere still answers, but nothing links to
+// it. Their files go with those of the pages that are gone.
+func (b *builder) prune() {
+	reached := map[string]bool{}
+	var stack []string
+	visit := func(name string) {
+		if _, ok := b.files[name]; ok && !reached[name] {
+			reached[name] = true
+			stack = append(stack, name)
+		}
+	}
+	for _, p := range Seeds {
+		if name, ok := fileName(p); ok {
+			visit(name)
+		}
+	}
+	for len(stack) > 0 {
+		rec := b.records[stack[len(stack)-1]]
+		stack = stack[:len(stack)-1]
+		eachLink(rec, visit)
+		for _, i := range rec.oldLinks {
+			visit(b.oldNames[i])
+		}
+	}
+	for name := range b.files {
+		if !reached[name] {
+			delete(b.files, name)
+			delete(b.records, name)
+		}
+	}
 }
 
 // gone drops the file of a page that an incremental build rendered again
@@ -200,6 +266,25 @@ func (b *builder) info() *buildInfo {
 		}
 		return n
 	}
+	names := make([]string, 0, len(b.files))
+	for name := range b.files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	number := make(map[string]int, len(names))
+	for i, name := range names {
+		number[name] = i
+	}
+	// The kept pages' links are renumbered through a table of the old
+	// numbers, -1 for a file gone.
+	relink := make([]int, len(b.oldNames))
+	for i, name := range b.oldNames {
+		n, ok := number[name]
+		if !ok {
+			n = -1
+		}
+		relink[i] = n
+	}
 	// The kept pages' keys are renumbered through a table of the old
 	// numbers, not a look-up of each key.
 	renumber := make([]int, len(b.oldKeys))
@@ -223,6 +308,16 @@ func (b *builder) info() *buildInfo {
 		if !rec.expires.IsZero() {
 			d.Expires = rec.expires.Unix()
 		}
+		eachLink(rec, func(l string) {
+			if n, ok := number[l]; ok {
+				d.Links = append(d.Links, n)
+			}
+		})
+		for _, i := range rec.oldLinks {
+			if n := relink[i]; n >= 0 {
+				d.Links = append(d.Links, n)
+			}
+		}
 		info.Pages[name] = d
 	}
 	return info
@@ -230,7 +325,9 @@ func (b *builder) info() *buildInfo {
 
 // fingerprint names what the pages are made with besides the content.
 func (b *builder) fingerprint() string {
-	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL
+	// The manifest's version goes with it: a record without the pages'
+	// links cannot tell which pages are still reached.
+	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL + " manifest 2"
 	if b.cfg.Uncompressed {
 		fp += " uncompressed"
 	}

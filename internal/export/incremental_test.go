@@ -163,6 +163,23 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 		{"delete an entry", func() {
 			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.DeleteEntry(b.ctx, tx, b.ids[3]) }))
 		}, false},
+		{"empty a topic", func() {
+			// Every entry left in Press moves to Iran: the topic's page
+			// still answers, but no page links to it.
+			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
+				press, _, err := tx.Entries(b.ctx, gazette.EntryFilter{TopicID: b.topics[1].ID})
+				if err != nil {
+					return err
+				}
+				for _, e := range press {
+					e.Topics = []gazette.Topic{*b.topics[0]}
+					if err := b.pub.UpdateEntry(b.ctx, tx, b.settings(), e); err != nil {
+						return err
+					}
+				}
+				return nil
+			}))
+		}, false},
 		{"rename a topic", func() {
 			tp := *b.topics[0]
 			tp.Name = "Persia"

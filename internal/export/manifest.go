@@ -53,14 +53,11 @@ func encodeManifest(m manifest) []byte {
 			quote(&buf, d.Path)
 			buf.WriteString(",\"x\":")
 			buf.WriteString(strconv.FormatInt(d.Expires, 10))
-			buf.WriteString(",\"k\":[")
-			for j, k := range d.Keys {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				buf.WriteString(strconv.Itoa(k))
-			}
-			buf.WriteString("]}")
+			buf.WriteString(",\"k\":")
+			intList(&buf, d.Keys)
+			buf.WriteString(",\"l\":")
+			intList(&buf, d.Links)
+			buf.WriteString("}")
 			comma(&buf, i, len(info.Pages))
 			i++
 		}
@@ -68,6 +65,17 @@ func encodeManifest(m manifest) []byte {
 	}
 	buf.WriteString("}\n")
 	return buf.Bytes()
+}
+
+func intList(buf *bytes.Buffer, list []int) {
+	buf.WriteByte('[')
+	for j, n := range list {
+		if j > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(strconv.Itoa(n))
+	}
+	buf.WriteByte(']')
 }
 
 func quote(buf *bytes.Buffer, s string) {
@@ -180,37 +188,44 @@ func pageLine(line string) (pageDeps, string, bool) {
 		return d, "", false
 	}
 	d.Expires = x
-	rest = rest[i+len(`,"k":[`):]
-	end := len(rest) - len("]}")
-	if end >= 0 && len(rest) > 0 && rest[len(rest)-1] == ',' {
-		end--
-	}
-	if end < 0 || rest[end:end+2] != "]}" {
+	if d.Keys, rest, ok = cutInts(rest[i+len(`,"k":`):]); !ok || len(rest) < len(`,"l":`) || rest[:len(`,"l":`)] != `,"l":` {
 		return d, "", false
 	}
-	list := rest[:end]
-	d.Keys = make([]int, 0, len(list)/4+1)
+	if d.Links, rest, ok = cutInts(rest[len(`,"l":`):]); !ok || (rest != "}" && rest != "},") {
+		return d, "", false
+	}
+	return d, name, true
+}
+
+// cutInts reads the JSON array of small non-negative integers that s
+// begins with and returns it and what follows it.
+func cutInts(s string) ([]int, string, bool) {
+	end := strings.IndexByte(s, ']')
+	if len(s) == 0 || s[0] != '[' || end < 0 {
+		return nil, "", false
+	}
+	list, rest := s[1:end], s[end+1:]
+	out := make([]int, 0, len(list)/4+1)
 	for len(list) > 0 {
-		j := 0
-		n := 0
+		j, n := 0, 0
 		for j < len(list) && list[j] != ',' {
 			c := list[j]
-			if c < '0' || c > '9' {
-				return d, "", false
+			if c < '0' || c > '9' || j > 9 {
+				return nil, "", false
 			}
 			n = n*10 + int(c-'0')
 			j++
 		}
-		if j == 0 {
-			return d, "", false
+		if j == 0 || j == len(list)-1 {
+			return nil, "", false // an empty number, or a trailing comma
 		}
-		d.Keys = append(d.Keys, n)
+		out = append(out, n)
 		if j < len(list) {
 			j++
 		}
 		list = list[j:]
 	}
-	return d, name, true
+	return out, rest, true
 }
 
 // cutString reads the JSON string that s begins with and returns it and

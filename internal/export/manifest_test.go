@@ -19,9 +19,9 @@ func TestManifestRoundTrip(t *testing.T) {
 			Cursor:      gazette.ChangeCursor{Journal: "j", Seq: 7, Version: 9},
 			Keys:        []string{"settings", "l:\"3\""},
 			Pages: map[string]pageDeps{
-				"index.html":                  {Path: "/", Keys: []int{0, 1}, Expires: 1700000000},
-				`tags/"quoted"\:x/index.html`: {Path: "/tags/%22quoted%22%5C:x/", Keys: []int{}},
-				"tags/café\u2028/index.html":  {Path: "/tags/caf%C3%A9%E2%80%A8/", Keys: []int{1}},
+				"index.html":                  {Path: "/", Keys: []int{0, 1}, Expires: 1700000000, Links: []int{1, 2}},
+				`tags/"quoted"\:x/index.html`: {Path: "/tags/%22quoted%22%5C:x/", Keys: []int{}, Links: []int{}},
+				"tags/café\u2028/index.html":  {Path: "/tags/caf%C3%A9%E2%80%A8/", Keys: []int{1}, Links: []int{0, 1234567}},
 			},
 		},
 	}
@@ -49,5 +49,10 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if _, ok := decodeManifest([]byte(`{"files":{"a":"b"}}`)); ok {
 		t.Error("decodeManifest read JSON of another layout")
+	}
+	for _, bad := range []string{`[1,]`, `[,1]`, `[1,,2]`, `[1 ]`, `[-1]`, `[12345678901234]`, `1]`, `[1`} {
+		if list, _, ok := cutInts(bad); ok {
+			t.Errorf("cutInts(%q) = %v, want a refusal", bad, list)
+		}
 	}
 }
