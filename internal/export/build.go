@@ -7,7 +7,7 @@
 //
 // A build is incremental: OUTDIR keeps a manifest of the hash of every file,
 // and a later build rewrites only the files whose content changed and
-// removes those of pages that are gone.
+// removes those of pages that are gone or that no page links to any more.
 package export
 
 import (
@@ -94,6 +94,10 @@ type Result struct {
 type manifest struct {
 	Files map[string]string `json:"files"`
 	Build *buildInfo        `json:"build,omitempty"`
+	// native says the manifest was read as this package writes it, not
+	// as JSON of another layout: one edited by hand may have lost what an
+	// incremental build relies on, such as the pages' links.
+	native bool
 }
 
 // Build writes the site into outDir, creating it if needed.
@@ -135,8 +139,21 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return b.res, err
 	}
+	if cfg.Journal != nil {
+		b.graph = b.linkGraph()
+	}
 	if b.inc != nil {
-		b.prune()
+		// Pages no page reaches any more go, and with them the files of
+		// those this build wrote first.
+		for _, name := range b.prune() {
+			if _, ok := old.Files[name]; ok {
+				continue // removed below, with the pages that are gone
+			}
+			if err := removePage(outDir, name); err != nil {
+				return b.res, err
+			}
+			b.res.Removed++
+		}
 	}
 	for name := range old.Files {
 		if _, ok := b.files[name]; ok {
@@ -176,9 +193,10 @@ type builder struct {
 	inc     *incremental // nil for a full build
 	cursor  gazette.ChangeCursor
 	oldKeys []string // the keys of the last build's manifest
-	// oldNames are the last build's files in order, which its record's
-	// links number.
-	oldNames []string
+	// oldAddrs are the addresses the last build's record numbers its
+	// pages' links by.
+	oldAddrs []string
+	graph    *linkGraph // the pages' links, once every page is built
 }
 
 func (b *builder) run(ctx context.Context, workers int) {
@@ -287,7 +305,7 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	}
 	b.mu.Lock()
 	b.files[name] = hash
-	b.record(name, p, deps, links)
+	b.record(name, p, deps, links, !unchanged)
 	b.res.Pages++
 	b.res.Bytes += int64(len(body))
 	if unchanged {

@@ -17,10 +17,10 @@ import (
 // with the change journal's cursor of the moment the build began. The next
 // build asks the journal for the keys written since, and renders again
 // only the pages that show one of them, those whose time came, and those
-// they link to that the last build did not have; the manifest keeps each
-// page's links too, so that a page no page links to any more is removed,
-// as a full build, which finds pages by their links, would leave it out.
-// When the journal cannot
+// they link to that the last build did not have. The manifest keeps each
+// page's links too (see reach.go), so that what a full build finds by its
+// links an incremental one finds as well, and what it would not find is
+// removed. When the journal cannot
 // vouch for every write since (a write that named no keys, an import, a
 // journal pruned past the cursor), or the binary, theme or address
 // changed, it renders everything.
@@ -34,8 +34,11 @@ type buildInfo struct {
 	Cursor      gazette.ChangeCursor `json:"cursor"`
 	// Keys are the dependency keys of the pages, each once; a page names
 	// them by index.
-	Keys  []string            `json:"keys"`
-	Pages map[string]pageDeps `json:"pages"`
+	Keys []string `json:"keys"`
+	// Addresses are the escaped paths the pages link to, each once; a
+	// page names them by index.
+	Addresses []string            `json:"addresses"`
+	Pages     map[string]pageDeps `json:"pages"`
 }
 
 // pageDeps is what one file's page depends on.
@@ -43,8 +46,8 @@ type pageDeps struct {
 	Path    string `json:"p"`           // the escaped address it was asked at
 	Keys    []int  `json:"k,omitempty"` // indexes into buildInfo.Keys
 	Expires int64  `json:"x,omitempty"` // Unix seconds; zero for never
-	// Links are the files of the pages it links to, as indexes into the
-	// manifest's files in order.
+	// Links are the addresses it links to, as indexes into
+	// buildInfo.Addresses.
 	Links []int `json:"l,omitempty"`
 }
 
@@ -58,31 +61,46 @@ type pageRecord struct {
 	links    []string
 	oldLinks []int
 	expires  time.Time
+	written  bool // its files were written by this build
+	kept     bool // from the last build's record
 }
 
 // incremental is the plan of an incremental build.
 type incremental struct {
 	known map[string]bool // the files of the last build
 	dirty []string        // the addresses to render again
+	// retry are the addresses pages link to that were no page at the
+	// last build (a redirect, a page not found): asked again, in case
+	// one has become a page, which a full build would find by the link.
+	retry []string
 }
 
 // plan decides between a full and an incremental build and sets b up for
 // it: for an incremental one, it keeps the last build's files and records
 // and lists the pages to render again. It returns why the build is full,
 // or "" for an incremental one.
-func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
+func (b *builder) plan(ctx context.Context, old manifest) (reason string, err error) {
 	b.records = map[string]pageRecord{}
+	defer func() {
+		if reason != "" && b.inc == nil {
+			// A full build starts from nothing the plan gathered.
+			clear(b.files)
+			clear(b.records)
+			b.oldAddrs = nil
+		}
+	}()
 	j := b.cfg.Journal
 	if j == nil {
 		return "the store keeps no change journal", nil
 	}
 	info := old.Build
-	var reason string
 	switch {
 	case b.cfg.Full:
 		reason = "asked for"
 	case info == nil:
 		reason = "no record of the last build"
+	case !old.native:
+		reason = "the record of the last build is not in this gazette's layout (edited?)"
 	case info.Fingerprint != b.fingerprint():
 		reason = "the program, theme, base URL or compressed copies changed"
 	}
@@ -112,11 +130,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
 	}
 	now := time.Now().Unix()
 	inc := &incremental{known: map[string]bool{}}
-	b.oldNames = make([]string, 0, len(old.Files))
-	for name := range old.Files {
-		b.oldNames = append(b.oldNames, name)
-	}
-	slices.Sort(b.oldNames)
+	b.oldAddrs = info.Addresses
 	for name, hash := range old.Files {
 		d, ok := info.Pages[name]
 		if !ok || d.Path == "" {
@@ -131,20 +145,25 @@ func (b *builder) plan(ctx context.Context, old manifest) (string, error) {
 			}
 			stale = stale || changed[k]
 		}
+		for _, l := range d.Links {
+			if l < 0 || l >= len(b.oldAddrs) {
+				return "the record of the last build is damaged", nil
+			}
+		}
 		if stale {
 			inc.dirty = append(inc.dirty, d.Path)
 			continue
 		}
-		for _, l := range d.Links {
-			if l < 0 || l >= len(b.oldNames) {
-				return "the record of the last build is damaged", nil
-			}
-		}
-		rec := pageRecord{path: d.Path, old: d.Keys, oldLinks: d.Links}
+		rec := pageRecord{path: d.Path, old: d.Keys, oldLinks: d.Links, kept: true}
 		if d.Expires != 0 {
 			rec.expires = time.Unix(d.Expires, 0)
 		}
 		b.records[name] = rec
+	}
+	for _, a := range b.oldAddrs {
+		if name, ok := fileName(a); ok && !inc.known[name] {
+			inc.retry = append(inc.retry, a)
+		}
 	}
 	slices.Sort(inc.dirty)
 	b.inc, b.oldKeys = inc, info.Keys
@@ -159,7 +178,7 @@ func (b *builder) starts() []string {
 	if b.inc == nil {
 		return Seeds
 	}
-	starts := b.inc.dirty
+	starts := append(b.inc.dirty, b.inc.retry...)
 	for _, p := range Seeds {
 		if name, ok := fileName(p); ok && !b.inc.known[name] {
 			starts = append(starts, p)
@@ -189,56 +208,10 @@ func (b *builder) render(ctx context.Context, p string) ([]byte, http.Header, *p
 	return body, header, deps, ok
 }
 
-// record keeps what the page at p, in file name, showed and linked to;
-// b.mu is held.
-func (b *builder) record(name, p string, deps *pagecache.Deps, links []string) {
-	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires(), links: links}
-}
-
-// eachLink calls f with the file of each address that the page rendered
-// now links to, among them some that are no page (a redirect, a form's
-// address); a page kept from the last build gives its links as indexes
-// into b.oldNames instead.
-func eachLink(rec pageRecord, f func(name string)) {
-	for _, p := range rec.links {
-		if name, ok := fileName(p); ok {
-			f(name)
-		}
-	}
-}
-
-// prune removes from an incremental build the pages that no page reaches
-// from the seeds any more, as a full build would never find them: a topic
-// whose entries all moved elsewhere still answers, but nothing links to
-// it. Their files go with those of the pages that are gone.
-func (b *builder) prune() {
-	reached := map[string]bool{}
-	var stack []string
-	visit := func(name string) {
-		if _, ok := b.files[name]; ok && !reached[name] {
-			reached[name] = true
-			stack = append(stack, name)
-		}
-	}
-	for _, p := range Seeds {
-		if name, ok := fileName(p); ok {
-			visit(name)
-		}
-	}
-	for len(stack) > 0 {
-		rec := b.records[stack[len(stack)-1]]
-		stack = stack[:len(stack)-1]
-		eachLink(rec, visit)
-		for _, i := range rec.oldLinks {
-			visit(b.oldNames[i])
-		}
-	}
-	for name := range b.files {
-		if !reached[name] {
-			delete(b.files, name)
-			delete(b.records, name)
-		}
-	}
+// record keeps what the page at p, in file name, showed and linked to,
+// and whether its files were written; b.mu is held.
+func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, written bool) {
+	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires(), links: links, written: written}
 }
 
 // gone drops the file of a page that an incremental build rendered again
@@ -266,25 +239,7 @@ func (b *builder) info() *buildInfo {
 		}
 		return n
 	}
-	names := make([]string, 0, len(b.files))
-	for name := range b.files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	number := make(map[string]int, len(names))
-	for i, name := range names {
-		number[name] = i
-	}
-	// The kept pages' links are renumbered through a table of the old
-	// numbers, -1 for a file gone.
-	relink := make([]int, len(b.oldNames))
-	for i, name := range b.oldNames {
-		n, ok := number[name]
-		if !ok {
-			n = -1
-		}
-		relink[i] = n
-	}
+	info.Addresses = b.graph.compact(b.files)
 	// The kept pages' keys are renumbered through a table of the old
 	// numbers, not a look-up of each key.
 	renumber := make([]int, len(b.oldKeys))
@@ -308,16 +263,7 @@ func (b *builder) info() *buildInfo {
 		if !rec.expires.IsZero() {
 			d.Expires = rec.expires.Unix()
 		}
-		eachLink(rec, func(l string) {
-			if n, ok := number[l]; ok {
-				d.Links = append(d.Links, n)
-			}
-		})
-		for _, i := range rec.oldLinks {
-			if n := relink[i]; n >= 0 {
-				d.Links = append(d.Links, n)
-			}
-		}
+		d.Links = b.graph.links(name)
 		info.Pages[name] = d
 	}
 	return info
@@ -327,7 +273,7 @@ func (b *builder) info() *buildInfo {
 func (b *builder) fingerprint() string {
 	// The manifest's version goes with it: a record without the pages'
 	// links cannot tell which pages are still reached.
-	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL + " manifest 2"
+	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL + " manifest 3"
 	if b.cfg.Uncompressed {
 		fp += " uncompressed"
 	}

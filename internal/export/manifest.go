@@ -41,6 +41,11 @@ func encodeManifest(m manifest) []byte {
 			quote(&buf, k)
 			comma(&buf, i, len(info.Keys))
 		}
+		buf.WriteString("],\"addresses\":[\n")
+		for i, a := range info.Addresses {
+			quote(&buf, a)
+			comma(&buf, i, len(info.Addresses))
+		}
 		buf.WriteString("],\"pages\":{\n")
 		i := 0
 		for _, name := range names {
@@ -116,6 +121,7 @@ func decodeManifest(data []byte) (m manifest, ok bool) {
 	}
 	switch line {
 	case "}}":
+		m.native = true
 		return m, r.done()
 	case "},":
 	default:
@@ -135,18 +141,10 @@ func decodeManifest(data []byte) (m manifest, ok bool) {
 	if json.Unmarshal([]byte(rest[len(`,"cursor":`):len(rest)-len(tail)]), &info.Cursor) != nil {
 		return m, false
 	}
-	for {
-		line = r.line()
-		if line == "" || line[0] != '"' {
-			break
-		}
-		k, _, ok := cutString(line)
-		if !ok {
-			return m, false
-		}
-		info.Keys = append(info.Keys, k)
+	if info.Keys, ok = r.strings(`],"addresses":[`); !ok {
+		return m, false
 	}
-	if line != `],"pages":{` {
+	if info.Addresses, ok = r.strings(`],"pages":{`); !ok {
 		return m, false
 	}
 	for {
@@ -163,7 +161,7 @@ func decodeManifest(data []byte) (m manifest, ok bool) {
 	if line != "}}}" {
 		return m, false
 	}
-	m.Build = info
+	m.Build, m.native = info, true
 	return m, r.done()
 }
 
@@ -271,6 +269,23 @@ func (r *lineReader) line() string {
 	}
 	r.pos += i + 1
 	return rest[:i]
+}
+
+// strings reads the lines of a list of strings, one to a line, and the
+// line after them, which must be end.
+func (r *lineReader) strings(end string) ([]string, bool) {
+	var list []string
+	for {
+		line := r.line()
+		if line == "" || line[0] != '"' {
+			return list, line == end
+		}
+		s, _, ok := cutString(line)
+		if !ok {
+			return nil, false
+		}
+		list = append(list, s)
+	}
 }
 
 // done reports whether the manifest ends after the line read last.

@@ -2,6 +2,8 @@ package export
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -18,6 +20,7 @@ func TestManifestRoundTrip(t *testing.T) {
 			Fingerprint: "fp \"1\"",
 			Cursor:      gazette.ChangeCursor{Journal: "j", Seq: 7, Version: 9},
 			Keys:        []string{"settings", "l:\"3\""},
+			Addresses:   []string{"/", "/tags/%22quoted%22%5C:x/", "/gone.html"},
 			Pages: map[string]pageDeps{
 				"index.html":                  {Path: "/", Keys: []int{0, 1}, Expires: 1700000000, Links: []int{1, 2}},
 				`tags/"quoted"\:x/index.html`: {Path: "/tags/%22quoted%22%5C:x/", Keys: []int{}, Links: []int{}},
@@ -32,9 +35,10 @@ func TestManifestRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			data := encodeManifest(tt.m)
 			got, ok := decodeManifest(data)
-			if !ok {
-				t.Fatalf("decodeManifest refused:\n%s", data)
+			if !ok || !got.native {
+				t.Fatalf("decodeManifest refused (or read as not its own):\n%s", data)
 			}
+			got.native = false
 			if !reflect.DeepEqual(got, tt.m) {
 				t.Errorf("decodeManifest = %+v, want %+v", got, tt.m)
 			}
@@ -49,6 +53,14 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if _, ok := decodeManifest([]byte(`{"files":{"a":"b"}}`)); ok {
 		t.Error("decodeManifest read JSON of another layout")
+	}
+	// A manifest of another layout is read, but not as the build's own.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ManifestName), []byte(`{"files":{"a":"b"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := readManifest(dir); err != nil || m.native || m.Files["a"] != "b" {
+		t.Errorf("readManifest of JSON of another layout = %+v, %v; want its files, not native", m, err)
 	}
 	for _, bad := range []string{`[1,]`, `[,1]`, `[1,,2]`, `[1 ]`, `[-1]`, `[12345678901234]`, `1]`, `[1`} {
 		if list, _, ok := cutInts(bad); ok {
