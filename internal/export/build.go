@@ -144,7 +144,8 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	}
 	if b.inc != nil {
 		// Pages no page reaches any more go, and with them the files of
-		// those this build wrote first.
+		// those this build wrote first (not counted: the last build had
+		// no such page to remove).
 		for _, name := range b.prune() {
 			if _, ok := old.Files[name]; ok {
 				continue // removed below, with the pages that are gone
@@ -152,7 +153,6 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 			if err := removePage(outDir, name); err != nil {
 				return b.res, err
 			}
-			b.res.Removed++
 		}
 	}
 	for name := range old.Files {

@@ -99,10 +99,10 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 		reason = "asked for"
 	case info == nil:
 		reason = "no record of the last build"
-	case !old.native:
-		reason = "the record of the last build is not in this gazette's layout (edited?)"
 	case info.Fingerprint != b.fingerprint():
 		reason = "the program, theme, base URL or compressed copies changed"
+	case !old.native:
+		reason = "the record of the last build is not in this gazette's layout (edited?)"
 	}
 	if reason != "" {
 		cur, err := j.LatestChange(ctx)
@@ -178,7 +178,7 @@ func (b *builder) starts() []string {
 	if b.inc == nil {
 		return Seeds
 	}
-	starts := append(b.inc.dirty, b.inc.retry...)
+	starts := slices.Concat(b.inc.dirty, b.inc.retry)
 	for _, p := range Seeds {
 		if name, ok := fileName(p); ok && !b.inc.known[name] {
 			starts = append(starts, p)
@@ -217,10 +217,15 @@ func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, w
 // gone drops the file of a page that an incremental build rendered again
 // and found no more; the build then removes it. b.mu is held.
 func (b *builder) gone(p string) {
-	if name, ok := fileName(p); ok && b.inc != nil {
-		delete(b.files, name)
-		delete(b.records, name)
+	name, ok := fileName(p)
+	if !ok || b.inc == nil {
+		return
 	}
+	if rec, ok := b.records[name]; ok && rec.path != p {
+		return // another address of the same file ("/n/index.html" for "/n/")
+	}
+	delete(b.files, name)
+	delete(b.records, name)
 }
 
 // info returns the manifest's record of this build for the next one.

@@ -125,8 +125,8 @@ func TestReach(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, "b", "index.html")); err == nil {
 			t.Error("b/index.html, written and unreached, left behind")
 		}
-		if res.Unchanged < 0 || res.Pages != 2 {
-			t.Errorf("build = %+v, want 2 pages", res)
+		if res.Pages != 2 || res.Written != 2 || res.Unchanged != 0 || res.Removed != 1 {
+			t.Errorf("build = %+v, want / and x written, a removed", res)
 		}
 		s.sameAsFull(out)
 	})
@@ -151,6 +151,19 @@ func TestReach(t *testing.T) {
 		s.set("/t/", "/")
 		if res := s.build(out, false); res.Written != 1 {
 			t.Errorf("build = %+v, want t found and written", res)
+		}
+		s.sameAsFull(out)
+	})
+	t.Run("two addresses of one file", func(t *testing.T) {
+		// A new page /n/ is linked also as /n/index.html, which is no
+		// page, though its file is /n/'s.
+		s := newLinkSite(t, map[string][]string{"/": {}})
+		out := t.TempDir()
+		s.build(out, false)
+		s.set("/n/", "/")
+		s.set("/", "/n/", "/n/index.html")
+		if res := s.build(out, false); res.Pages != 2 || res.Written != 2 || res.Unchanged != 0 {
+			t.Errorf("build = %+v, want / and /n/ written", res)
 		}
 		s.sameAsFull(out)
 	})
