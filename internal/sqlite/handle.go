@@ -83,12 +83,20 @@ func (h *handle) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-func (h *handle) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// prepared returns query's prepared statement and the context to run it
+// with (see runCtx).
+func (h *handle) prepared(ctx context.Context, query string) (*sql.Stmt, context.Context, error) {
 	s, err := h.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if ctx, err = h.runCtx(ctx); err != nil {
+	ctx, err = h.runCtx(ctx)
+	return s, ctx, err
+}
+
+func (h *handle) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, ctx, err := h.prepared(ctx, query)
+	if err != nil {
 		return nil, err
 	}
 	return s.ExecContext(ctx, args...)
@@ -111,11 +119,8 @@ func (h *handle) runCtx(ctx context.Context) (context.Context, error) {
 }
 
 func (h *handle) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := h.stmt(ctx, query)
+	s, ctx, err := h.prepared(ctx, query)
 	if err != nil {
-		return nil, err
-	}
-	if ctx, err = h.runCtx(ctx); err != nil {
 		return nil, err
 	}
 	return s.QueryContext(ctx, args...)
@@ -132,11 +137,8 @@ func (h *handle) queryRow(ctx context.Context, query string, args []any, dest ..
 
 // row runs query, which returns at most one row, for its scanner.
 func (h *handle) row(ctx context.Context, query string, args ...any) (*sql.Row, error) {
-	s, err := h.stmt(ctx, query)
+	s, ctx, err := h.prepared(ctx, query)
 	if err != nil {
-		return nil, err
-	}
-	if ctx, err = h.runCtx(ctx); err != nil {
 		return nil, err
 	}
 	return s.QueryRowContext(ctx, args...), nil
