@@ -306,12 +306,9 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	b.mu.Lock()
 	b.files[name] = hash
 	b.record(name, p, deps, links, !unchanged)
-	b.res.Pages++
 	b.res.Bytes += int64(len(body))
-	if unchanged {
-		b.res.Unchanged++
-	} else {
-		b.res.Written++
+	if !unchanged {
+		b.res.Written++ // Pages and Unchanged are counted from b.files at the end
 	}
 	b.mu.Unlock()
 	return links, nil

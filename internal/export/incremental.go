@@ -67,8 +67,7 @@ type pageRecord struct {
 
 // incremental is the plan of an incremental build.
 type incremental struct {
-	known map[string]bool // the files of the last build
-	dirty []string        // the addresses to render again
+	dirty []string // the addresses to render again
 	// retry are the addresses pages link to that were no page at the
 	// last build (a redirect, a page not found): asked again, in case
 	// one has become a page, which a full build would find by the link.
@@ -129,14 +128,13 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 		changed[i] = want[k]
 	}
 	now := time.Now().Unix()
-	inc := &incremental{known: map[string]bool{}}
+	inc := &incremental{}
 	b.oldAddrs = info.Addresses
 	for name, hash := range old.Files {
 		d, ok := info.Pages[name]
 		if !ok || d.Path == "" {
 			return "a file of the last build has no record", nil
 		}
-		inc.known[name] = true
 		b.files[name] = hash
 		stale := len(d.Keys) == 0 || d.Expires != 0 && d.Expires <= now
 		for _, k := range d.Keys {
@@ -161,7 +159,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 		b.records[name] = rec
 	}
 	for _, a := range b.oldAddrs {
-		if name, ok := fileName(a); ok && !inc.known[name] {
+		if name, ok := fileName(a); ok && !b.known(name) {
 			inc.retry = append(inc.retry, a)
 		}
 	}
@@ -180,7 +178,7 @@ func (b *builder) starts() []string {
 	}
 	starts := slices.Concat(b.inc.dirty, b.inc.retry)
 	for _, p := range Seeds {
-		if name, ok := fileName(p); ok && !b.inc.known[name] {
+		if name, ok := fileName(p); ok && !b.known(name) {
 			starts = append(starts, p)
 		}
 	}
@@ -191,11 +189,17 @@ func (b *builder) starts() []string {
 // build keeps it from the last build; b.mu is held.
 func (b *builder) addLink(p string) {
 	if b.inc != nil {
-		if name, ok := fileName(p); ok && b.inc.known[name] {
+		if name, ok := fileName(p); ok && b.known(name) {
 			return
 		}
 	}
 	b.add(p)
+}
+
+// known reports whether the last build had the file name.
+func (b *builder) known(name string) bool {
+	_, ok := b.old[name]
+	return ok
 }
 
 // render asks for the page at p while recording what it shows.
