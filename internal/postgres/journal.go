@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,8 +27,12 @@ func (h *handle) RecordChanges(ctx context.Context, keys []string) error {
 	}
 	c := h.changes
 	c.recorded = true
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
 	for _, k := range keys {
-		if k != "" && !slices.Contains(c.keys, k) {
+		if k != "" && !c.seen[k] {
+			c.seen[k] = true
 			c.keys = append(c.keys, k)
 		}
 	}
@@ -40,6 +43,9 @@ func (h *handle) RecordChanges(ctx context.Context, keys []string) error {
 type txChanges struct {
 	recorded bool // RecordChanges was called, if only with no keys
 	keys     []string
+	// seen holds keys' members: an import's one transaction records
+	// thousands of keys, a few at a time.
+	seen map[string]bool
 }
 
 // flushChanges writes the transaction's journal row, if it recorded keys
