@@ -20,7 +20,7 @@ import (
 // time. A write during the build is left to the next one, as it would be
 // for a page already built.
 func ReadOnce(store gazette.Store) gazette.Store {
-	m := &memoStore{Store: store, entries: map[memoKey][]*gazette.Entry{},
+	m := &memoStore{Store: store, settings: map[memoKey]gazette.Settings{}, entries: map[memoKey][]*gazette.Entry{},
 		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
 		totals: map[totalKey]int{}, byPath: map[string]*gazette.Entry{}}
 	if g, ok := store.(gazette.GoneStore); ok {
@@ -38,7 +38,7 @@ type memoStore struct {
 	gazette.Store
 
 	mu       sync.Mutex
-	settings *gazette.Settings
+	settings map[memoKey]gazette.Settings // under the zero key
 	entries  map[memoKey][]*gazette.Entry
 	topics   map[memoKey][]gazette.TopicCount
 	months   map[memoKey][]gazette.MonthCount
@@ -66,20 +66,7 @@ const mostRemembered = 10
 
 // Settings implements gazette.SettingsStore.
 func (m *memoStore) Settings(ctx context.Context) (gazette.Settings, error) {
-	m.mu.Lock()
-	st := m.settings
-	m.mu.Unlock()
-	if st != nil {
-		return *st, nil
-	}
-	s, err := m.Store.Settings(ctx)
-	if err != nil {
-		return s, err
-	}
-	m.mu.Lock()
-	m.settings = &s
-	m.mu.Unlock()
-	return s, nil
+	return lookup(m, m.settings, memoKey{}, func() (gazette.Settings, error) { return m.Store.Settings(ctx) })
 }
 
 // Entries implements gazette.EntryStore.
@@ -88,18 +75,12 @@ func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 	if f != newest || f.VisibleAt.IsZero() || f.Limit <= 0 || f.Limit > mostRemembered {
 		return m.listing(ctx, f)
 	}
-	key := memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}
-	m.mu.Lock()
-	list, ok := m.entries[key]
-	m.mu.Unlock()
-	if !ok {
-		var err error
-		if list, _, err = m.Store.Entries(ctx, f); err != nil {
-			return nil, 0, err
-		}
-		m.mu.Lock()
-		m.entries[key] = list
-		m.mu.Unlock()
+	list, err := lookup(m, m.entries, memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}, func() ([]*gazette.Entry, error) {
+		list, _, err := m.Store.Entries(ctx, f)
+		return list, err
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	// Each page gets entries of its own, free to change.
 	out := make([]*gazette.Entry, len(list))
@@ -195,17 +176,25 @@ func (m *memoStore) Months(ctx context.Context, visibleAt time.Time, loc *time.L
 // remember answers read from memo under key, reading it the first time,
 // and returns a copy of its own to each caller.
 func remember[T any](m *memoStore, memo map[memoKey][]T, key memoKey, read func() ([]T, error)) ([]T, error) {
+	list, err := lookup(m, memo, key, read)
+	return slices.Clone(list), err
+}
+
+// lookup answers read from memo under key, reading it the first time. Two
+// pages asking at once may both read; the answers are the same.
+func lookup[V any](m *memoStore, memo map[memoKey]V, key memoKey, read func() (V, error)) (V, error) {
 	m.mu.Lock()
-	list, ok := memo[key]
+	v, ok := memo[key]
 	m.mu.Unlock()
-	if !ok {
-		var err error
-		if list, err = read(); err != nil {
-			return nil, err
-		}
-		m.mu.Lock()
-		memo[key] = list
-		m.mu.Unlock()
+	if ok {
+		return v, nil
 	}
-	return slices.Clone(list), nil
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	m.mu.Lock()
+	memo[key] = v
+	m.mu.Unlock()
+	return v, nil
 }
