@@ -29,21 +29,22 @@ type wantEntry struct {
 	body      string // words the body holds
 }
 
-// readAll reads every item, returning the entries by path and the reasons
-// the other pages were skipped.
-func readAll(t *testing.T, r *Reader) (map[string]*importer.Item, []string) {
+// readAll reads every item, returning the entries by path, the reasons
+// the other pages were skipped, and the topics with their old addresses.
+func readAll(t *testing.T, r *Reader) (map[string]*importer.Item, []string, []string) {
 	t.Helper()
 	items := map[string]*importer.Item{}
-	var skipped []string
+	var skipped, terms []string
 	for {
 		it, err := r.Next()
 		if err == io.EOF {
-			return items, skipped
+			return items, skipped, terms
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		if it.Term != nil {
+			terms = append(terms, it.Term.Name+" "+strings.Join(it.Term.OldPaths, " "))
 			continue
 		}
 		src := r.sources[r.next-1]
@@ -183,7 +184,7 @@ func TestSharedArchives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			items, skipped := readAll(t, r)
+			items, skipped, _ := readAll(t, r)
 			if len(skipped) != tc.skipped {
 				t.Errorf("skipped %d pages, want %d: %q", len(skipped), tc.skipped, skipped)
 			}
@@ -208,7 +209,7 @@ func TestFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, skipped := readAll(t, r)
+	items, skipped, _ := readAll(t, r)
 	if want := []string{"/2006/06/index.html: " + skipIndex}; strings.Join(skipped, "|") != strings.Join(want, "|") {
 		t.Errorf("skipped %q, want %q", skipped, want)
 	}
@@ -368,26 +369,14 @@ func TestTopicArchives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var terms []string
+	entries, _, terms := readAll(t, r)
 	items := map[string]string{}
-	for {
-		it, err := r.Next()
-		if err == io.EOF {
-			break
+	for _, it := range entries {
+		var names []string
+		for _, tp := range it.Entry.Topics {
+			names = append(names, tp.Name)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case it.Term != nil:
-			terms = append(terms, it.Term.Name+" "+strings.Join(it.Term.OldPaths, " "))
-		case it.Skipped == "":
-			var names []string
-			for _, tp := range it.Entry.Topics {
-				names = append(names, tp.Name)
-			}
-			items[it.Entry.Title] = strings.Join(names, ", ")
-		}
+		items[it.Entry.Title] = strings.Join(names, ", ")
 	}
 	if got, want := strings.Join(terms, "|"), "War /archives/cat_war.html|Iran /iran/index.html"; got != want {
 		t.Errorf("topics %q, want %q", got, want)
