@@ -13,8 +13,10 @@ import (
 // alike answered from the first: the settings, the newest entries of the
 // banner and the sidebar, the sidebar's topics and months, and the count
 // of a listing that each of its pages shows in its pager. It also keeps
-// the last few entries read by path, which an entry's page and its comment
-// feed both read. Every other call goes to store. The answers are the same
+// the last few entries read by path and their approved comments, which an
+// entry's page and its comment feed both read, and answers the entries
+// related to an entry (the newest few before it in its primary topic) from
+// one read of the topic's titles. Every other call goes to store. The answers are the same
 // for every page only when the site's clock stands still for the build
 // (site.Config.Now), as it should: a build shows the blog as it is at one
 // time. A write during the build is left to the next one, as it would be
@@ -22,7 +24,8 @@ import (
 func ReadOnce(store gazette.Store) gazette.Store {
 	m := &memoStore{Store: store, settings: map[memoKey]gazette.Settings{}, entries: map[memoKey][]*gazette.Entry{},
 		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
-		totals: map[totalKey]int{}, byPath: map[string]*gazette.Entry{}}
+		totals: map[totalKey]int{}, byPath: map[string]*gazette.Entry{},
+		topicLists: map[memoKey][]*gazette.Entry{}, comments: map[int64][]*gazette.Comment{}}
 	if g, ok := store.(gazette.GoneStore); ok {
 		// The deleted entries' pages answer 410 Gone, as the server's do.
 		return struct {
@@ -46,6 +49,14 @@ type memoStore struct {
 	totals map[totalKey]int
 	// byPath holds the entries read last by their paths.
 	byPath map[string]*gazette.Entry
+	// topicLists holds the titles of each primary topic's entries, newest
+	// first, under the topic's ID, or nil for a topic with too many to
+	// remember; topicRows counts them.
+	topicLists map[memoKey][]*gazette.Entry
+	topicRows  int
+	// comments holds the approved comments, oldest first, of the entries
+	// read last, by entry ID.
+	comments map[int64][]*gazette.Comment
 }
 
 // mostByPath bounds the entries remembered by path: an entry's page and its
@@ -58,7 +69,13 @@ type memoKey struct {
 	at    int64 // the visibleAt, in Unix nanoseconds
 	limit int
 	loc   string
+	topic int64
 }
+
+// mostTopicRows bounds the titles remembered for related entries, a few
+// megabytes: a blog with more entries reads each entry's related entries
+// from the store.
+const mostTopicRows = 100_000
 
 // mostRemembered bounds the lists of newest entries that are remembered:
 // a banner's and a sidebar's, not a page of a listing.
@@ -73,6 +90,13 @@ func (m *memoStore) Settings(ctx context.Context) (gazette.Settings, error) {
 func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
 	newest := gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, NoText: true, NoTotal: true, NoTerms: true}
 	if f != newest || f.VisibleAt.IsZero() || f.Limit <= 0 || f.Limit > mostRemembered {
+		if list, ok, err := m.related(ctx, f); ok {
+			total := -1 // not counted, as f allows
+			if len(list) < f.Limit {
+				total = len(list) // a window shorter than its limit is all there is, as the store says
+			}
+			return list, total, err
+		}
 		return m.listing(ctx, f)
 	}
 	list, err := lookup(m, m.entries, memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}, func() ([]*gazette.Entry, error) {
@@ -88,6 +112,62 @@ func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 		out[i] = copyEntry(e)
 	}
 	return out, -1, nil
+}
+
+// related answers the titles of the entries before f.To in f's primary
+// topic from the whole topic's titles, read once, when f asks that and
+// nothing else, and reports whether it did. It answers as the stores do:
+// entries ordered by PublishedAt then ID, newest first, and times compared
+// in whole microseconds, which is what the stores keep.
+func (m *memoStore) related(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, bool, error) {
+	shape := gazette.EntryFilter{VisibleAt: f.VisibleAt, PrimaryTopicID: f.PrimaryTopicID, To: f.To, Limit: f.Limit,
+		NoText: true, NoTotal: true, NoTerms: true}
+	if f != shape || f.PrimaryTopicID == 0 || f.VisibleAt.IsZero() || f.To.IsZero() ||
+		f.Limit <= 0 || f.Limit > mostRemembered {
+		return nil, false, nil
+	}
+	key := memoKey{at: f.VisibleAt.UnixNano(), topic: f.PrimaryTopicID}
+	m.mu.Lock()
+	all, ok := m.topicLists[key]
+	room := mostTopicRows - m.topicRows
+	m.mu.Unlock()
+	if !ok {
+		if room <= 0 {
+			return nil, false, nil
+		}
+		// Read no more than there is room for, and one more to tell that
+		// the topic does not fit.
+		whole := f
+		whole.To, whole.Limit = time.Time{}, room+1
+		var err error
+		if all, _, err = m.Store.Entries(ctx, whole); err != nil {
+			return nil, true, err
+		}
+		if len(all) > room {
+			all = nil // too many to remember: the store answers this topic
+		}
+		m.mu.Lock()
+		if _, again := m.topicLists[key]; !again {
+			m.topicLists[key] = all
+			m.topicRows += len(all)
+		}
+		m.mu.Unlock()
+	}
+	if all == nil {
+		return nil, false, nil
+	}
+	to := f.To.UnixMicro()
+	i, _ := slices.BinarySearchFunc(all, to, func(e *gazette.Entry, to int64) int {
+		if e.PublishedAt.UnixMicro() < to {
+			return 1 // before f.To: in the answer
+		}
+		return -1
+	})
+	out := make([]*gazette.Entry, 0, min(f.Limit, len(all)-i))
+	for _, e := range all[i:min(i+f.Limit, len(all))] {
+		out = append(out, copyEntry(e))
+	}
+	return out, true, nil
 }
 
 // totalKey is what a listing's count depends on: its filter without the
@@ -150,6 +230,44 @@ func (m *memoStore) EntryByPath(ctx context.Context, path string) (*gazette.Entr
 		m.mu.Unlock()
 	}
 	return copyEntry(e), nil
+}
+
+// Comments implements gazette.CommentStore. An entry's page asks for its
+// approved comments, oldest first, and its comment feed for the newest
+// few of the same; both are answered from one read, kept for the last few
+// entries.
+func (m *memoStore) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gazette.Comment, int, error) {
+	page := gazette.CommentFilter{EntryID: f.EntryID, Status: gazette.CommentApproved}
+	feed := page
+	feed.NewestFirst, feed.Limit = true, f.Limit
+	if f.EntryID == 0 || (f != page && (f != feed || f.Limit <= 0)) {
+		return m.Store.Comments(ctx, f)
+	}
+	m.mu.Lock()
+	all, ok := m.comments[f.EntryID]
+	m.mu.Unlock()
+	if !ok {
+		var err error
+		if all, _, err = m.Store.Comments(ctx, page); err != nil {
+			return nil, 0, err
+		}
+		m.mu.Lock()
+		if len(m.comments) >= mostByPath {
+			clear(m.comments)
+		}
+		m.comments[f.EntryID] = all
+		m.mu.Unlock()
+	}
+	out := make([]*gazette.Comment, 0, len(all))
+	for _, c := range all {
+		cc := *c
+		out = append(out, &cc)
+	}
+	if f.NewestFirst {
+		slices.Reverse(out)
+		out = out[:min(f.Limit, len(out))]
+	}
+	return out, len(all), nil
 }
 
 // copyEntry returns a copy of e for one page, free to change.

@@ -12,20 +12,28 @@ import (
 	"github.com/gazette-blog/gazette/internal/sqlite"
 )
 
-// TestReadOnce checks which reads ReadOnce remembers: those every page
-// makes alike, each answered as the store first answered it, in copies of
-// their own; the others go to the store.
-func TestReadOnce(t *testing.T) {
+// openWithAuthor opens a new SQLite blog with one author, Ann.
+func openWithAuthor(t *testing.T) (*sqlite.DB, *gazette.Author) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "gazette.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	a := &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}
 	if err := db.CreateAuthor(ctx, a); err != nil {
 		t.Fatal(err)
 	}
+	return db, a
+}
+
+// TestReadOnce checks which reads ReadOnce remembers: those every page
+// makes alike, each answered as the store first answered it, in copies of
+// their own; the others go to the store.
+func TestReadOnce(t *testing.T) {
+	ctx := context.Background()
+	db, a := openWithAuthor(t)
 	tp := &gazette.Topic{Name: "News", Slug: "news"}
 	if err := db.CreateTopic(ctx, tp); err != nil {
 		t.Fatal(err)
@@ -158,5 +166,121 @@ func TestReadOnce(t *testing.T) {
 	}
 	if got, _ := store.Months(ctx, now, time.FixedZone("X", 3600)); got[0].Count != 5 {
 		t.Errorf("months in another zone: %+v, want a read of the store's 5 entries", got)
+	}
+}
+
+// TestReadOnceAnswersAsTheStore holds the answers ReadOnce makes from
+// memory, an entry's related entries and its approved comments, to what the
+// store answers the same question, entry by entry: entries that share a
+// time, an entry not yet visible, another topic, a bound finer than the
+// store keeps, and more comments than a feed shows.
+func TestReadOnceAnswersAsTheStore(t *testing.T) {
+	ctx := context.Background()
+	db, a := openWithAuthor(t)
+	news, arts := &gazette.Topic{Name: "News", Slug: "news"}, &gazette.Topic{Name: "Arts", Slug: "arts"}
+	for _, tp := range []*gazette.Topic{news, arts} {
+		if err := db.CreateTopic(ctx, tp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Date(2007, 3, 1, 12, 0, 0, 0, time.UTC)
+	now := start.AddDate(0, 0, 10)
+	var entries []*gazette.Entry
+	for i := range 30 {
+		// Entries 3 and 4, and 10 to 12, share their times; entry 29 is
+		// not visible yet, and every third entry is filed under Arts.
+		at := start.Add(time.Duration(min(max(i, 4), 12)-min(i, 10)/10*2) * time.Hour)
+		if i == 29 {
+			at = now.Add(time.Hour)
+		}
+		tp := news
+		if i%3 == 0 {
+			tp = arts
+		}
+		e := &gazette.Entry{Title: fmt.Sprint("Entry ", i), Basename: fmt.Sprint("e", i), Path: gazette.EntryPath(at, time.UTC, fmt.Sprint("e", i)),
+			Format: gazette.FormatConvertBreaks, Status: gazette.StatusPublished, PublishedAt: at, AuthorID: a.ID,
+			Topics: []gazette.Topic{*tp}}
+		if err := db.CreateEntry(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
+		for j := range i % 4 * 20 {
+			c := &gazette.Comment{EntryID: e.ID, Name: "Reader", Body: fmt.Sprint("Comment ", j), Status: gazette.CommentApproved,
+				CreatedAt: at.Add(time.Duration(j/3) * time.Minute)} // three at a time
+			if j%7 == 0 {
+				c.Status = gazette.CommentPending
+			}
+			if err := db.CreateComment(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	store := ReadOnce(db)
+	titles := func(list []*gazette.Entry) []string {
+		var out []string
+		for _, e := range list {
+			out = append(out, fmt.Sprint(e.ID, " ", e.Title, " ", e.Path, " ", e.PublishedAt.UnixMicro()))
+		}
+		return out
+	}
+	bodies := func(list []*gazette.Comment) []string {
+		var out []string
+		for _, c := range list {
+			out = append(out, fmt.Sprint(c.ID, " ", c.Body, " ", c.Status, " ", c.CreatedAt.UnixMicro()))
+		}
+		return out
+	}
+	for round := range 2 { // the first read, then the remembered answer
+		for _, e := range entries {
+			for _, tp := range []*gazette.Topic{news, arts} {
+				for _, to := range []time.Time{e.PublishedAt, e.PublishedAt.Add(time.Nanosecond), e.PublishedAt.Add(time.Microsecond)} {
+					for _, limit := range []int{1, 3, 10} {
+						f := gazette.EntryFilter{PrimaryTopicID: tp.ID, To: to, VisibleAt: now, Limit: limit,
+							NoText: true, NoTotal: true, NoTerms: true}
+						want, wantTotal, err := db.Entries(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got, total, err := store.Entries(ctx, f)
+						if err != nil || fmt.Sprint(titles(got)) != fmt.Sprint(titles(want)) || total != wantTotal {
+							t.Fatalf("round %d, related %s before %v, %d: got %q (total %d), %v; the store answers %q (total %d)",
+								round, tp.Name, to, limit, titles(got), total, err, titles(want), wantTotal)
+						}
+					}
+				}
+			}
+			for _, f := range []gazette.CommentFilter{
+				{EntryID: e.ID, Status: gazette.CommentApproved},
+				{EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: 5},
+				{EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: 50},
+				{EntryID: e.ID, Status: gazette.CommentPending},
+				{EntryID: e.ID, Status: gazette.CommentApproved, Limit: 5},
+			} {
+				want, wantTotal, err := db.Comments(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, total, err := store.Comments(ctx, f)
+				if err != nil || fmt.Sprint(bodies(got)) != fmt.Sprint(bodies(want)) || total != wantTotal {
+					t.Fatalf("round %d, comments %+v: got %q (total %d), %v; the store answers %q (total %d)",
+						round, f, bodies(got), total, err, bodies(want), wantTotal)
+				}
+			}
+		}
+	}
+
+	// Each reader gets copies of its own.
+	f := gazette.EntryFilter{PrimaryTopicID: news.ID, To: now, VisibleAt: now, Limit: 3, NoText: true, NoTotal: true, NoTerms: true}
+	first, _, _ := store.Entries(ctx, f)
+	first[0].Title = "changed by a page"
+	if again, _, _ := store.Entries(ctx, f); again[0].Title == "changed by a page" {
+		t.Error("a related entry changed by one page shows on the next")
+	}
+	cf := gazette.CommentFilter{EntryID: entries[1].ID, Status: gazette.CommentApproved}
+	comments, _, _ := store.Comments(ctx, cf)
+	comments[0].Body = "changed by a page"
+	if again, _, _ := store.Comments(ctx, cf); again[0].Body == "changed by a page" {
+		t.Error("a comment changed by one page shows on the next")
 	}
 }
