@@ -70,8 +70,37 @@ func TestBuildIsWhatServeSends(t *testing.T) {
 		}
 	}
 
+	// A topic and an author with nothing published, linked from nowhere:
+	// serve has no page for either, and neither has the build.
+	empty := &gazette.Topic{Name: "Nothing Yet", Slug: "nothing-yet"}
+	if err := db.CreateTopic(ctx, empty); err != nil {
+		t.Fatal(err)
+	}
+	quiet := &gazette.Author{Name: "Quiet Editor", Slug: "quiet-editor", Email: "quiet@example.org", Role: gazette.RoleEditor}
+	if err := db.CreateAuthor(ctx, quiet); err != nil {
+		t.Fatal(err)
+	}
 	if res := build(t, dir, out); res.written != 0 || res.unchanged != res.pages {
 		t.Errorf("build with nothing changed: %+v, want nothing written", res)
+	}
+	authors, err := db.Authors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"topics/nothing-yet/"}
+	for _, a := range authors {
+		pages = append(pages, "authors/"+a.Slug+"/")
+	}
+	for _, p := range pages {
+		resp, err := http.Get(base + "/" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		_, statErr := os.Stat(filepath.Join(out, filepath.FromSlash(p), "index.html"))
+		if built := statErr == nil; built != (resp.StatusCode == http.StatusOK) {
+			t.Errorf("/%s: serve answers %d, built %v", p, resp.StatusCode, built)
+		}
 	}
 
 	entries, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: time.Now(), Limit: 1})

@@ -35,5 +35,10 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if len(entries) == 0 {
+		// An account that has published nothing stays private, and nothing
+		// links here, so a static build has no such page either.
+		return notFound(r)
+	}
 	return s.serve(w, r, q, &theme.AuthorPage{Site: q.site, Author: link, Entries: q.entryViews(entries, true), Pager: pg})
 }

@@ -106,6 +106,9 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 		if err != nil {
 			return fmt.Errorf("reading the entries of %s: %w", f.FeedURL, err)
 		}
+		if scope != blogFeed && len(entries) == 0 {
+			return notFound(r) // as the topic's or author's page is
+		}
 		var modified time.Time
 		for _, e := range entries {
 			dependOnEntry(ctx, e)

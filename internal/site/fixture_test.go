@@ -156,7 +156,7 @@ func newBlog(t testing.TB) *blog {
 	if err := db.SaveSettings(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{b.seed.author, "Guest Writer"} {
+	for _, name := range []string{b.seed.author, "Guest Writer", "Quiet Editor"} {
 		a := &gazette.Author{Slug: gazette.Slugify(name), Name: name, Email: gazette.Slugify(name) + "@example.com", Role: gazette.RoleAuthor}
 		if err := db.CreateAuthor(ctx, a); err != nil {
 			t.Fatal(err)

@@ -232,7 +232,7 @@ func TestInvisible(t *testing.T) {
 		srv := b.serve(t, themeName)
 		paths := []string{"/", "/page/2/", "/page/3/", b.paths[b.seed.title], b.paths[b.seed.prevTitle],
 			b.paths["Earlier Iran Story 1"], "/archives/", "/archives/2007/03/", "/archives/2007/02/",
-			"/topics/", "/topics/iran/", "/topics/empty-topic/", "/authors/richard/", "/authors/guest-writer/",
+			"/topics/", "/topics/iran/", "/authors/richard/", "/authors/guest-writer/",
 			"/comments/", "/search?q=zanzibar", "/search?q=nuclear+talks", "/search?q=secret"}
 		for _, p := range paths {
 			r := do(t, "GET", srv.URL+p, nil)
@@ -243,6 +243,18 @@ func TestInvisible(t *testing.T) {
 				if strings.Contains(r.body, bad) {
 					t.Errorf("%s GET %s shows %q", themeName, p, bad)
 				}
+			}
+		}
+		// A topic whose only entry is not visible yet, and an author who
+		// has published nothing, have no page and no feeds, as months and
+		// tags without entries have none: nothing links to them, so a
+		// static build has none either, and an account that never
+		// published stays private.
+		for _, p := range []string{"/topics/empty-topic/", "/topics/empty-topic/atom.xml", "/topics/empty-topic/index.xml",
+			"/topics/empty-topic/feed.json", "/authors/quiet-editor/", "/authors/quiet-editor/atom.xml"} {
+			r := do(t, "GET", srv.URL+p, nil)
+			if r.status != http.StatusNotFound || strings.Contains(r.body, "SECRET") || strings.Contains(r.body, "Quiet Editor") {
+				t.Errorf("%s GET %s: status %d, want 404 showing neither the entry nor the author", themeName, p, r.status)
 			}
 		}
 		for _, title := range []string{"SECRET draft on Iran", "SECRET scheduled on Iran", "SECRET future on Iran"} {

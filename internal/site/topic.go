@@ -37,6 +37,11 @@ func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if len(entries) == 0 {
+		// As Movable Type published no archive for an empty category:
+		// nothing links here, so a static build has no such page either.
+		return notFound(r)
+	}
 	return s.serve(w, r, q, &theme.TopicPage{
 		Site:        q.site,
 		Topic:       link,
