@@ -243,6 +243,10 @@ func newBlog(t testing.TB) *blog {
 		{Path: "/?p=77", EntryID: b.ids[s.prevTitle]},
 		{Path: "/2007/03/11/iranian-general/", EntryID: b.seedID},
 		{Path: "/archives/000999.html", EntryID: b.ids["SECRET draft on Iran"]},
+		// A renamed topic's old address, and an old archive of the
+		// month, both under routes with pages of their own.
+		{Path: "/topics/persia/", Target: "/topics/iran/"},
+		{Path: "/archives/1999/12/", Target: "/archives/"},
 	} {
 		if err := db.AddRedirect(ctx, r); err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/web"
 )
 
 // redirectOrNotFound answers an address no route knows: a page at /SLUG/,
@@ -93,6 +94,22 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// orRedirect answers a request for which h has no page with the redirect of
+// its address, when there is one: the old address of a renamed topic is
+// routed to the topic archive, which knows no such topic.
+func (s *Site) orRedirect(h web.HandlerFunc) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		if !errors.Is(err, gazette.ErrNotFound) {
+			return err
+		}
+		if done, rerr := s.redirect(w, r); done || rerr != nil {
+			return rerr
+		}
+		return err
+	}
 }
 
 // mtVariants returns the addresses that an old Movable Type address under

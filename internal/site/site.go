@@ -127,7 +127,15 @@ func New(cfg Config) *Site {
 		{"GET /", s.redirectOrNotFound},
 	}
 	for _, rt := range routes {
-		s.mux.Handle(rt.pattern, s.errs.Handle(rt.handler))
+		h := rt.handler
+		switch rt.pattern {
+		case "GET /", "GET /archives/{year}/{month}/{file}", "POST /archives/{year}/{month}/{file}":
+			// The catch-all and the permalinks look for redirects
+			// themselves, and a form's address has none.
+		default:
+			h = s.orRedirect(h) // a renamed topic's old address, say
+		}
+		s.mux.Handle(rt.pattern, s.errs.Handle(h))
 	}
 	s.mux.Handle("GET "+theme.StaticPrefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pagecache.Depend(r.Context(), pagecache.Assets) // kept, and compressed, once

@@ -355,6 +355,9 @@ func TestRedirects(t *testing.T) {
 		{"/?p=78", 200, ""},                // an unknown query on / is the home page
 		{"/archives/000999.html", 404, ""}, // to a draft
 		{"/archives/000124.html", 404, ""},
+		{"/topics/persia/", 301, "/topics/iran/"},
+		{"/archives/1999/12/", 301, "/archives/"},
+		{"/topics/persia/atom.xml", 404, ""}, // redirects are of exact addresses
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
