@@ -77,6 +77,12 @@ func TopicListing(id int64) string { return "lt:" + strconv.FormatInt(id, 10) }
 // AuthorListing is TopicListing for an author's entries.
 func AuthorListing(id int64) string { return "la:" + strconv.FormatInt(id, 10) }
 
+// Address is the key of what answers at an escaped path: the entry whose
+// permalink it is, or the redirect of an old address. A redirect's answer
+// shows it (a static build writes a page for it, which a later build
+// must replace when an entry comes to live at that address).
+func Address(path string) string { return "u:" + path }
+
 // Topic is the key of a topic's name, slug and description.
 func Topic(id int64) string { return "t:" + strconv.FormatInt(id, 10) }
 

@@ -74,6 +74,13 @@ func (p *Publisher) entryChanged(ctx context.Context, tx gazette.Tx, loc *time.L
 	if old == nil || e == nil || old.Title != e.Title || old.Path != e.Path {
 		keys = append(keys, pagecache.EntryLink(id.ID))
 	}
+	// What answers at the old and new permalinks changes: an entry now, a
+	// redirect or nothing before.
+	for _, x := range []*gazette.Entry{old, e} {
+		if x != nil && x.Path != "" && (old == nil || e == nil || old.Path != e.Path) {
+			keys = append(keys, pagecache.Address(x.Path))
+		}
+	}
 	if e == nil && old.CommentCount > 0 {
 		keys = append(keys, pagecache.Comments(id.ID), pagecache.LatestComments)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/pagecache"
 	"github.com/gazette-blog/gazette/internal/web"
 )
 
@@ -30,6 +31,9 @@ func (s *Site) redirectOrNotFound(w http.ResponseWriter, r *http.Request) error 
 // reports whether it did. The address is tried with its query first, as
 // WordPress's /?p=123 needs it.
 func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
+	// The answer, a redirect or none, shows what answers at this address
+	// and the entry it leads to: a static build keeps a page for it.
+	pagecache.Depend(r.Context(), pagecache.Address(r.URL.Path))
 	var candidates []string
 	add := func(p string) {
 		for _, c := range candidates {
@@ -60,6 +64,7 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("looking up the entry at %s: %w", p, err)
 		}
+		s.dependOnTarget(r, e)
 		if e.VisibleAt(s.now()) && e.Path != r.URL.Path {
 			http.Redirect(w, r, e.Path, http.StatusMovedPermanently)
 			return true, nil
@@ -80,6 +85,7 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 			http.Redirect(w, r, rd.Target, http.StatusMovedPermanently)
 			return true, nil
 		}
+		pagecache.Depend(r.Context(), pagecache.Entry(rd.EntryID))
 		e, err := s.store.Entry(r.Context(), rd.EntryID)
 		if errors.Is(err, gazette.ErrNotFound) {
 			continue
@@ -87,6 +93,7 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("reading the entry %s redirects to: %w", path, err)
 		}
+		s.dependOnTarget(r, e)
 		if !e.VisibleAt(s.now()) || e.Path == r.URL.Path {
 			continue
 		}
@@ -94,6 +101,16 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// dependOnTarget records that a redirect's answer shows entry e: its
+// address and whether it is visible, which a scheduled entry becomes by
+// itself at its time.
+func (s *Site) dependOnTarget(r *http.Request, e *gazette.Entry) {
+	pagecache.Depend(r.Context(), pagecache.Entry(e.ID))
+	if e.Status == gazette.StatusPublished && e.PublishedAt.After(s.now()) {
+		pagecache.ExpireAt(r.Context(), e.PublishedAt)
+	}
 }
 
 // orRedirect answers a request for which h has no page with the redirect of

@@ -126,6 +126,30 @@ func testChangeJournal(t *testing.T, open func(t *testing.T) *fixture) {
 		t.Errorf("from a cursor after the unjournaled write: ChangesSince = %q, %v; want [t:9], complete", keys, complete)
 	}
 
+	// A redirect is shown by the static build's page for its old address,
+	// so a redirect that names no keys is seen, added or removed.
+	for _, write := range []struct {
+		name string
+		do   func() error
+	}{
+		{"unjournaled redirect", func() error {
+			return f.s.AddRedirect(f.ctx, gazette.Redirect{Path: "/archives/000077.html", EntryID: e.ID})
+		}},
+		{"unjournaled redirect removed", func() error {
+			d, ok := f.s.(gazette.RedirectDeleter)
+			if !ok {
+				return f.s.AddRedirect(f.ctx, gazette.Redirect{Path: "/archives/000077.html", Target: "/"})
+			}
+			return d.DeleteRedirect(f.ctx, "/archives/000077.html")
+		}},
+	} {
+		from := latest()
+		must(t, write.name, write.do())
+		if _, _, complete := since(from); complete {
+			t.Errorf("after an %s: ChangesSince is complete, want incomplete", write.name)
+		}
+	}
+
 	// A bulk load journals nothing and is seen as a change all the same.
 	bulkFrom := latest()
 	must(t, "bulk load", f.s.Atomic(f.ctx, func(tx gazette.Tx) error {
