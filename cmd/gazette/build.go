@@ -10,9 +10,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -77,9 +79,17 @@ func (e *env) build(ctx context.Context, args []string) error {
 		return fmt.Errorf("build: %w", err)
 	}
 	journal, _ := store.(gazette.ChangeJournal)
+	redirects, err := store.Redirects(ctx)
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	old := make([]string, 0, len(redirects))
+	for _, r := range redirects {
+		old = append(old, escapeAddress(r.Path))
+	}
 	show := buildProgress(e.stderr)
 	res, err := export.Build(ctx, export.Config{Handler: site, BaseURL: base, Workers: *workers, Progress: show.update,
-		Journal: journal, Fingerprint: fingerprint, Full: *full, Uncompressed: !*precompress}, out)
+		Journal: journal, Fingerprint: fingerprint, Full: *full, Uncompressed: !*precompress, Redirects: old}, out)
 	show.done()
 	if err != nil {
 		return fmt.Errorf("build: %w", err)
@@ -88,9 +98,24 @@ func (e *env) build(ctx context.Context, args []string) error {
 	if res.Full != "" {
 		how = "full: " + res.Full
 	}
-	fmt.Fprintf(e.stdout, "built %d pages (%.1f MB) into %s in %.2fs: %d written, %d unchanged, %d removed, %d rendered (%s)\n",
-		res.Pages, float64(res.Bytes)/1e6, out, time.Since(start).Seconds(), res.Written, res.Unchanged, res.Removed, res.Rendered, how)
+	moved := ""
+	if res.Redirects > 0 {
+		moved = fmt.Sprintf("; %d of them lead from old addresses", res.Redirects)
+	}
+	fmt.Fprintf(e.stdout, "built %d pages (%.1f MB%s) into %s in %.2fs: %d written, %d unchanged, %d removed, %d rendered (%s)\n",
+		res.Pages, float64(res.Bytes)/1e6, moved, out, time.Since(start).Seconds(), res.Written, res.Unchanged, res.Removed, res.Rendered, how)
 	return nil
+}
+
+// escapeAddress returns a stored address (a path, with its query if it had
+// one) as a request names it: its path escaped.
+func escapeAddress(p string) string {
+	path, query, hasQuery := strings.Cut(p, "?")
+	escaped := (&url.URL{Path: path}).EscapedPath()
+	if hasQuery {
+		return escaped + "?" + query
+	}
+	return escaped
 }
 
 // The collector's settings for a build: the heap grows to five times what

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/chromedp/chromedp"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/export"
@@ -56,8 +58,8 @@ func TestBuildIsWhatServeSends(t *testing.T) {
 	}
 
 	res := build(t, dir, out)
-	if res.written != res.pages || res.pages < 100 {
-		t.Fatalf("first build: %+v, want every page written", res)
+	if res.written != res.pages || res.pages < 100 || res.moved == 0 {
+		t.Fatalf("first build: %+v, want every page written, the old addresses' pages among them", res)
 	}
 	files := compareWithServe(t, base, out)
 	for _, loc := range sitemapLocs(t, base) {
@@ -150,9 +152,9 @@ func TestBuildIsWhatServeSends(t *testing.T) {
 	}
 }
 
-type buildResult struct{ pages, written, unchanged, removed int }
+type buildResult struct{ pages, written, unchanged, removed, moved int }
 
-var summaryRE = regexp.MustCompile(`built (\d+) pages .*: (\d+) written, (\d+) unchanged, (\d+) removed`)
+var summaryRE = regexp.MustCompile(`built (\d+) pages \([^;)]*(?:; (\d+) of them lead from old addresses)?\) into .*: (\d+) written, (\d+) unchanged, (\d+) removed`)
 
 func build(t *testing.T, dir, out string, flags ...string) buildResult {
 	t.Helper()
@@ -166,7 +168,7 @@ func build(t *testing.T, dir, out string, flags ...string) buildResult {
 		t.Fatalf("build printed %q, want a summary", stdout.String())
 	}
 	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
-	return buildResult{n(m[1]), n(m[2]), n(m[3]), n(m[4])}
+	return buildResult{pages: n(m[1]), moved: n(m[2]), written: n(m[3]), unchanged: n(m[4]), removed: n(m[5])}
 }
 
 // compareWithServe checks every file of the build's manifest against
@@ -177,7 +179,14 @@ func compareWithServe(t *testing.T, base, out string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m struct{ Files map[string]string }
+	var m struct {
+		Files map[string]string
+		Build struct {
+			Pages map[string]struct {
+				Redirect bool `json:"r"`
+			}
+		}
+	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +194,10 @@ func compareWithServe(t *testing.T, base, out string) map[string]string {
 	defer tr.CloseIdleConnections()
 	for name := range m.Files {
 		path := "/" + strings.TrimSuffix(name, "index.html")
+		if m.Build.Pages[name].Redirect {
+			movedLikeServe(t, tr, base, out, name, path, m.Files)
+			continue
+		}
 		for _, v := range []struct{ coding, ext string }{{"", ""}, {"gzip", ".gz"}, {"br", ".br"}} {
 			req, err := http.NewRequest("GET", base+path, nil)
 			if err != nil {
@@ -224,6 +237,35 @@ func compareWithServe(t *testing.T, base, out string) map[string]string {
 	return m.Files
 }
 
+// movedLikeServe checks that the page built for an old address leads
+// where serve's 301 does, to a page of the build, and has no copies.
+func movedLikeServe(t *testing.T, tr *http.Transport, base, out, name, path string, files map[string]string) {
+	t.Helper()
+	resp, err := tr.RoundTrip(httptest.NewRequest("GET", base+path, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	built, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := resp.Header.Get("Location")
+	want := `<meta http-equiv="refresh" content="0; url=https://blog.example.com` + to + `">`
+	if resp.StatusCode != http.StatusMovedPermanently || !bytes.Contains(built, []byte(want)) ||
+		!bytes.Contains(built, []byte(`<link rel="canonical" href="https://blog.example.com`+to+`">`)) {
+		t.Errorf("%s: serve answers %d to %q; the page built there says\n%s", name, resp.StatusCode, to, built)
+	}
+	if target := strings.TrimPrefix(to, "/"); files[target] == "" && files[target+"index.html"] == "" {
+		t.Errorf("%s leads to %s, which was not built", name, to)
+	}
+	for _, ext := range []string{".gz", ".br"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(name)+ext)); err == nil {
+			t.Errorf("%s%s: a copy a static server would send instead of the page", name, ext)
+		}
+	}
+}
+
 // decode returns data decompressed from the content coding ("" for none).
 func decode(coding string, data []byte) ([]byte, error) {
 	var r io.Reader
@@ -258,4 +300,68 @@ func sitemapLocs(t *testing.T, base string) []string {
 		t.Fatal("the sitemap lists no address")
 	}
 	return sm.Locs
+}
+
+// TestMovedPagesInBrowser serves a build from a plain static file server,
+// as a host without redirects would, and opens the old address of an entry
+// in Chromium: it lands on the entry's page.
+func TestMovedPagesInBrowser(t *testing.T) {
+	ctx := browser(t)
+	dir, out := t.TempDir(), t.TempDir()
+	_, stop := startServe(t, dir, "--demo", "--read-only") // fills the blog
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	static := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer static.Close()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "gazette.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Settings(context.Background())
+	if err == nil {
+		st.BaseURL = static.URL
+		err = db.SaveSettings(context.Background(), st)
+	}
+	var old string
+	if err == nil {
+		var redirects []gazette.Redirect
+		redirects, err = db.Redirects(context.Background())
+		for _, r := range redirects {
+			if r.EntryID != 0 && strings.HasSuffix(r.Path, ".html") {
+				old = r.Path
+				break
+			}
+		}
+	}
+	db.Close()
+	if err != nil || old == "" {
+		t.Fatalf("no old .html address of an entry in the demo blog: %v", err)
+	}
+	build(t, dir, out)
+
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, chromedp.Navigate(static.URL+old)); err != nil {
+		t.Fatal(err)
+	}
+	var landed string
+	for range 50 {
+		if landed, err = chromedp.Run(tctx, chromedp.Evaluate[string](`location.pathname`)); err == nil && landed != old {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if landed == old || !strings.HasPrefix(landed, "/archives/") {
+		t.Fatalf("the browser stayed at %s (or went to %s), not at the entry's permalink", old, landed)
+	}
+	if err := chromedp.Do(tctx, chromedp.WaitVisible(".entry-title, h1, h2")); err != nil {
+		t.Fatal(err)
+	}
+	page, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.querySelector('link[rel=canonical]') ? document.querySelector('link[rel=canonical]').href : ''`))
+	if err != nil || page != static.URL+landed {
+		t.Errorf("landed on a page whose canonical address is %q (%v), want %s", page, err, static.URL+landed)
+	}
 }

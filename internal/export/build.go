@@ -5,6 +5,10 @@
 // sends to clients that accept them, for static servers that serve
 // precompressed files.
 //
+// A static host sends no 301, so the old address of a redirect (a Movable
+// Type /archives/000123.html, say) gets a small page that sends the browser
+// on and names the new address as canonical, as Hugo does for its aliases.
+//
 // A build is incremental: OUTDIR keeps a manifest of the hash of every file,
 // and a later build rewrites only the files whose content changed and
 // removes those of pages that are gone or that no page links to any more.
@@ -74,6 +78,10 @@ type Config struct {
 	// copies: for hosts that compress as they send (GitHub Pages,
 	// Netlify, Cloudflare), which have no use for them.
 	Uncompressed bool
+	// Redirects are the old addresses the blog redirects (escaped paths,
+	// with a query where they have one), which no page may link to: each
+	// that a file can stand for gets a page leading to its new address.
+	Redirects []string
 }
 
 // Result counts what a build did.
@@ -84,6 +92,9 @@ type Result struct {
 	Removed   int   // pages of the last build that are gone
 	Bytes     int64 // bytes of the pages rendered, uncompressed
 	Rendered  int   // pages asked of the site
+	// Redirects are the pages, among Pages, that lead from an old
+	// address to its new one.
+	Redirects int
 	// Full says why every page was rendered; empty for an incremental
 	// build.
 	Full string
@@ -165,6 +176,11 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 		b.res.Removed++
 	}
 	b.res.Pages, b.res.Unchanged = len(b.files), len(b.files)-b.res.Written
+	for name := range b.files {
+		if b.records[name].redirect {
+			b.res.Redirects++
+		}
+	}
 	if err := writeManifest(outDir, manifest{Files: b.files, Build: b.info()}); err != nil {
 		return b.res, err
 	}
@@ -197,6 +213,8 @@ type builder struct {
 	// pages' links by.
 	oldAddrs []string
 	graph    *linkGraph // the pages' links, once every page is built
+	// moved are the redirects found, written once every page is built.
+	moved []movedPage
 }
 
 func (b *builder) run(ctx context.Context, workers int) {
@@ -219,6 +237,9 @@ func (b *builder) run(ctx context.Context, workers int) {
 		})
 	}
 	wg.Wait()
+	if b.err == nil && ctx.Err() == nil {
+		b.writeMoved(ctx, workers)
+	}
 }
 
 // add queues the page at path p unless it was seen; b.mu is held.
@@ -268,13 +289,20 @@ func (b *builder) done(links []string, err error) {
 // page builds the page at path p and returns the links it holds. A path
 // that is no page (an error, a redirect, a form's address) is skipped.
 func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, error) {
-	body, header, deps, ok := b.render(ctx, p)
-	if !ok {
+	a, deps := b.render(ctx, p)
+	if m, ok := b.movedPage(p, a, deps); ok {
+		b.mu.Lock()
+		b.moved = append(b.moved, m)
+		b.mu.Unlock()
+		return m.links, nil
+	}
+	if a.status != http.StatusOK || a.header.Get("Content-Encoding") != "" {
 		b.mu.Lock()
 		b.gone(p)
 		b.mu.Unlock()
 		return nil, nil
 	}
+	body, header := a.body, a.header
 	ctype := header.Get("Content-Type")
 	// A page from the page cache has compressed copies to ask for; one
 	// rendered afresh is compressed here the same way.
@@ -318,12 +346,8 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 // accept gzip and Brotli: asked of the site when it negotiates them, else
 // made here.
 func (b *builder) write(ctx context.Context, c *compressor, p, file string, body []byte, negotiated bool) error {
-	// Most folders hold many pages: each is made once.
-	if dir := filepath.Dir(file); !b.madeDir(dir) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		b.dirs.Store(dir, true)
+	if err := b.makeDir(filepath.Dir(file)); err != nil {
+		return err
 	}
 	if err := writeFile(file, body); err != nil {
 		return err
@@ -351,25 +375,46 @@ func (b *builder) write(ctx context.Context, c *compressor, p, file string, body
 	return nil
 }
 
-func (b *builder) madeDir(dir string) bool {
-	_, ok := b.dirs.Load(dir)
-	return ok
+// makeDir makes the folder dir unless this build made it already: most
+// folders hold many pages.
+func (b *builder) makeDir(dir string) error {
+	if _, ok := b.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	b.dirs.Store(dir, true)
+	return nil
 }
 
-// get asks the site for p in the given content coding ("" for none), as a
-// reader's browser would, and returns a 200 answer's body and header.
-func (b *builder) get(ctx context.Context, p, coding string) ([]byte, http.Header, bool) {
+// answer is the site's answer to a request.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// ask asks the site for p in the given content coding ("" for none), as a
+// reader's browser would.
+func (b *builder) ask(ctx context.Context, p, coding string) answer {
 	req := httptest.NewRequestWithContext(ctx, http.MethodGet, b.base.Scheme+"://"+b.base.Host+p, nil)
 	if coding != "" {
 		req.Header.Set("Accept-Encoding", coding)
 	}
 	rec := httptest.NewRecorder()
 	b.cfg.Handler.ServeHTTP(rec, req)
-	resp := rec.Result()
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != coding {
+	return answer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+}
+
+// get asks the site for p in the given content coding and returns a 200
+// answer's body and header.
+func (b *builder) get(ctx context.Context, p, coding string) ([]byte, http.Header, bool) {
+	a := b.ask(ctx, p, coding)
+	if a.status != http.StatusOK || a.header.Get("Content-Encoding") != coding {
 		return nil, nil, false
 	}
-	return rec.Body.Bytes(), resp.Header, true
+	return a.body, a.header, true
 }
 
 // links returns the site's pages that body links to.

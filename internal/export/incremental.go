@@ -3,7 +3,6 @@ package export
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
@@ -49,6 +48,8 @@ type pageDeps struct {
 	// Links are the addresses it links to, as indexes into
 	// buildInfo.Addresses.
 	Links []int `json:"l,omitempty"`
+	// Redirect says it is a page for a redirect (see moved.go).
+	Redirect bool `json:"r,omitempty"`
 }
 
 // pageRecord is pageDeps while a build runs: a page rendered now has its
@@ -63,6 +64,7 @@ type pageRecord struct {
 	expires  time.Time
 	written  bool // its files were written by this build
 	kept     bool // from the last build's record
+	redirect bool // a page for a redirect (see moved.go)
 }
 
 // incremental is the plan of an incremental build.
@@ -152,7 +154,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 			inc.dirty = append(inc.dirty, d.Path)
 			continue
 		}
-		rec := pageRecord{path: d.Path, old: d.Keys, oldLinks: d.Links, kept: true}
+		rec := pageRecord{path: d.Path, old: d.Keys, oldLinks: d.Links, kept: true, redirect: d.Redirect}
 		if d.Expires != 0 {
 			rec.expires = time.Unix(d.Expires, 0)
 		}
@@ -174,10 +176,10 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 // a list that shows it, which is among the pages rendered again.
 func (b *builder) starts() []string {
 	if b.inc == nil {
-		return Seeds
+		return b.seeds()
 	}
 	starts := slices.Concat(b.inc.dirty, b.inc.retry)
-	for _, p := range Seeds {
+	for _, p := range b.seeds() {
 		if name, ok := fileName(p); ok && !b.known(name) {
 			starts = append(starts, p)
 		}
@@ -203,19 +205,31 @@ func (b *builder) known(name string) bool {
 }
 
 // render asks for the page at p while recording what it shows.
-func (b *builder) render(ctx context.Context, p string) ([]byte, http.Header, *pagecache.Deps, bool) {
+func (b *builder) render(ctx context.Context, p string) (answer, *pagecache.Deps) {
 	rctx, deps := pagecache.WithDeps(ctx)
-	body, header, ok := b.get(rctx, p, "")
+	a := b.ask(rctx, p, "")
 	b.mu.Lock()
 	b.res.Rendered++
 	b.mu.Unlock()
-	return body, header, deps, ok
+	return a, deps
 }
 
 // record keeps what the page at p, in file name, showed and linked to,
 // and whether its files were written; b.mu is held.
 func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, written bool) {
 	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires(), links: links, written: written}
+}
+
+// seeds are the addresses every build reaches: Seeds, and the old
+// addresses of the redirects that a file can stand for.
+func (b *builder) seeds() []string {
+	seeds := slices.Clone(Seeds)
+	for _, p := range b.cfg.Redirects {
+		if movable(p) {
+			seeds = append(seeds, p)
+		}
+	}
+	return seeds
 }
 
 // gone drops the file of a page that an incremental build rendered again
@@ -273,6 +287,7 @@ func (b *builder) info() *buildInfo {
 			d.Expires = rec.expires.Unix()
 		}
 		d.Links = b.graph.links(name)
+		d.Redirect = rec.redirect
 		info.Pages[name] = d
 	}
 	return info
@@ -281,8 +296,9 @@ func (b *builder) info() *buildInfo {
 // fingerprint names what the pages are made with besides the content.
 func (b *builder) fingerprint() string {
 	// The manifest's version goes with it: a record without the pages'
-	// links cannot tell which pages are still reached.
-	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL + " manifest 3"
+	// links cannot tell which pages are still reached, nor one without
+	// redirects' pages which of its files are pages of their own.
+	fp := b.cfg.Fingerprint + " " + b.cfg.BaseURL + " manifest 4"
 	if b.cfg.Uncompressed {
 		fp += " uncompressed"
 	}

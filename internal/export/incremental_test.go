@@ -73,6 +73,19 @@ func newBlog(t *testing.T) *blog {
 	for i := range 6 {
 		b.newEntry(at.AddDate(0, 0, 10*i), "Entry "+string(rune('A'+i)), b.topics[i%2])
 	}
+	// Old addresses, as an import leaves them: a file and a folder of a
+	// page of their own, a query and an old .php that no file can stand
+	// for, the home page's own file, and one where an entry will come.
+	for _, r := range []gazette.Redirect{
+		{Path: "/archives/000004.html", EntryID: b.ids[3]},
+		{Path: "/2007/04/10/entry-e/", EntryID: b.ids[4]},
+		{Path: "/?p=5", EntryID: b.ids[4]},
+		{Path: "/archives/000005.php", EntryID: b.ids[4]},
+		{Path: "/index.html", Target: "/"},
+		{Path: "/archives/2007/06/entry_of_june.html", EntryID: b.ids[5]},
+	} {
+		must(t, store.AddRedirect(ctx, r))
+	}
 	site, err := server.New(server.Config{Store: store, Sanitizer: sanitize.New()})
 	if err != nil {
 		t.Fatal(err)
@@ -116,8 +129,14 @@ func (b *blog) build(out string, full bool) export.Result {
 	b.mu.Lock()
 	b.asked = nil
 	b.mu.Unlock()
+	redirects, err := b.store.Redirects(b.ctx)
+	must(b.t, err)
+	var old []string
+	for _, r := range redirects {
+		old = append(old, r.Path)
+	}
 	res, err := export.Build(b.ctx, export.Config{Handler: b.site, BaseURL: baseURL, Workers: 2,
-		Journal: b.store, Fingerprint: "test", Full: full}, out)
+		Journal: b.store, Fingerprint: "test", Full: full, Redirects: old}, out)
 	if err != nil {
 		b.t.Fatalf("Build: %v", err)
 	}
@@ -137,16 +156,47 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 	if res := b.build(out, false); res.Full != "" || res.Written != 0 || res.Removed != 0 {
 		t.Errorf("build with nothing changed: %+v, want an incremental build writing nothing", res)
 	}
+	// moved says where the page at an old address leads, "" for a page of
+	// its own, or none.
+	moved := func(name string) (string, bool) {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+		if err != nil {
+			return "", false
+		}
+		_, to, ok := strings.Cut(string(data), `<meta http-equiv="refresh" content="0; url=`)
+		if !ok {
+			return "", true
+		}
+		to, _, _ = strings.Cut(to, `"`)
+		return to, true
+	}
+	for name, want := range map[string]string{
+		"archives/000004.html":                baseURL + "/archives/2007/04/entry_d.html",
+		"2007/04/10/entry-e/index.html":       baseURL + "/archives/2007/04/entry_e.html",
+		"archives/2007/06/entry_of_june.html": baseURL + "/archives/2007/04/entry_f.html",
+	} {
+		if to, ok := moved(name); !ok || to != want {
+			t.Errorf("%s leads to %q (there: %v), want %q", name, to, ok, want)
+		}
+	}
+	if to, ok := moved("index.html"); !ok || to != "" {
+		t.Errorf("index.html is no longer the home page: it leads to %q", to)
+	}
+	if _, ok := moved("archives/000005.php"); ok {
+		t.Error("an old .php address was written as a file, which a static host would send as a download")
+	}
 	var c *gazette.Comment
 	for _, tt := range []struct {
 		name  string
 		write func()
 		full  bool // the write names no keys: the build renders everything
+		check func()
 	}{
-		{"new comment", func() { c = b.comment(b.ids[2]) }, false},
-		{"unapprove a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentPending)) }, false},
-		{"approve a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentApproved)) }, false},
-		{"delete a comment", func() { must(t, b.pub.DeleteComment(b.ctx, b.store, c.ID)) }, false},
+		{"new comment", func() { c = b.comment(b.ids[2]) }, false, nil},
+		{"unapprove a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentPending)) }, false, nil},
+		{"approve a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentApproved)) }, false, nil},
+		{"delete a comment", func() { must(t, b.pub.DeleteComment(b.ctx, b.store, c.ID)) }, false, nil},
 		{"edit an entry's title", func() {
 			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
 				e, err := tx.Entry(b.ctx, b.ids[1])
@@ -156,16 +206,20 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 				e.Title = "Entry B, retitled"
 				return b.pub.UpdateEntry(b.ctx, tx, b.settings(), e)
 			}))
-		}, false},
-		{"new entry in a new month", func() {
+		}, false, nil},
+		{"new entry in a new month, at an old address", func() {
 			b.newEntry(time.Date(2007, 6, 2, 9, 0, 0, 0, time.UTC), "Entry of June", b.topics[1])
-		}, false},
+		}, false, func() {
+			if to, ok := moved("archives/2007/06/entry_of_june.html"); !ok || to != "" {
+				t.Errorf("the new entry's permalink still leads to %q", to)
+			}
+		}},
 		{"delete an entry", func() {
 			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.DeleteEntry(b.ctx, tx, b.ids[3]) }))
-		}, false},
+		}, false, nil},
 		{"empty a topic", func() {
 			// Every entry left in Press moves to Iran: the topic's page
-			// still answers, but no page links to it.
+			// and feeds are gone.
 			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
 				press, _, err := tx.Entries(b.ctx, gazette.EntryFilter{TopicID: b.topics[1].ID})
 				if err != nil {
@@ -179,24 +233,58 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 				}
 				return nil
 			}))
-		}, false},
+		}, false, nil},
+		{"move an entry", func() {
+			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
+				e, err := tx.Entry(b.ctx, b.ids[4])
+				if err != nil {
+					return err
+				}
+				e.Basename = "entry_e_moved"
+				return b.pub.UpdateEntry(b.ctx, tx, b.settings(), e)
+			}))
+		}, false, func() {
+			// The entry's old permalink leads to its new one, and so do
+			// its older addresses, at once.
+			for _, name := range []string{"archives/2007/04/entry_e.html", "2007/04/10/entry-e/index.html"} {
+				if to, _ := moved(name); to != baseURL+"/archives/2007/04/entry_e_moved.html" {
+					t.Errorf("%s leads to %q, want the moved entry", name, to)
+				}
+			}
+		}},
+		{"delete an entry with an old address", func() {
+			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.DeleteEntry(b.ctx, tx, b.ids[4]) }))
+		}, false, func() {
+			for _, name := range []string{"archives/2007/04/entry_e.html", "2007/04/10/entry-e/index.html"} {
+				if _, ok := moved(name); ok {
+					t.Errorf("%s still leads to the deleted entry", name)
+				}
+			}
+		}},
+		{"add a redirect", func() {
+			must(t, b.store.AddRedirect(b.ctx, gazette.Redirect{Path: "/archives/000001.html", EntryID: b.ids[0]}))
+		}, true, func() {
+			if to, _ := moved("archives/000001.html"); to != baseURL+"/archives/2007/03/entry_a.html" {
+				t.Errorf("the new redirect's page leads to %q", to)
+			}
+		}},
 		{"rename a topic", func() {
 			tp := *b.topics[0]
 			tp.Name = "Persia"
 			must(t, b.store.UpdateTopic(b.ctx, &tp))
-		}, true},
+		}, true, nil},
 		{"change a setting", func() {
 			s := b.settings()
 			s.Title = "The Watch"
 			must(t, b.store.SaveSettings(b.ctx, s))
-		}, true},
+		}, true, nil},
 		{"raw SQL", func() {
 			db, err := sql.Open("sqlite", b.file)
 			must(t, err)
 			defer db.Close()
 			_, err = db.Exec(`UPDATE entries SET title = 'Raw' WHERE id = ?`, b.ids[0])
 			must(t, err)
-		}, true},
+		}, true, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.write()
@@ -222,6 +310,9 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 			fresh := t.TempDir()
 			b.build(fresh, true)
 			sameTree(t, out, fresh)
+			if tt.check != nil {
+				tt.check()
+			}
 		})
 	}
 }

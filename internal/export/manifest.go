@@ -62,6 +62,9 @@ func encodeManifest(m manifest) []byte {
 			intList(&buf, d.Keys)
 			buf.WriteString(",\"l\":")
 			intList(&buf, d.Links)
+			if d.Redirect {
+				buf.WriteString(`,"r":true`)
+			}
 			buf.WriteString("}")
 			comma(&buf, i, len(info.Pages))
 			i++
@@ -189,7 +192,11 @@ func pageLine(line string) (pageDeps, string, bool) {
 	if d.Keys, rest, ok = cutInts(rest[i+len(`,"k":`):]); !ok || len(rest) < len(`,"l":`) || rest[:len(`,"l":`)] != `,"l":` {
 		return d, "", false
 	}
-	if d.Links, rest, ok = cutInts(rest[len(`,"l":`):]); !ok || (rest != "}" && rest != "},") {
+	if d.Links, rest, ok = cutInts(rest[len(`,"l":`):]); !ok {
+		return d, "", false
+	}
+	rest, d.Redirect = strings.CutPrefix(rest, `,"r":true`)
+	if rest != "}" && rest != "}," {
 		return d, "", false
 	}
 	return d, name, true

@@ -15,7 +15,8 @@ import (
 // is the JSON encoding/json reads.
 func TestManifestRoundTrip(t *testing.T) {
 	m := manifest{
-		Files: map[string]string{"index.html": "aa", `tags/"quoted"\:x/index.html`: "bb", "tags/café\u2028/index.html": "cc"},
+		Files: map[string]string{"index.html": "aa", `tags/"quoted"\:x/index.html`: "bb", "tags/café\u2028/index.html": "cc",
+			"archives/000123.html": "dd"},
 		Build: &buildInfo{
 			Fingerprint: "fp \"1\"",
 			Cursor:      gazette.ChangeCursor{Journal: "j", Seq: 7, Version: 9},
@@ -25,6 +26,7 @@ func TestManifestRoundTrip(t *testing.T) {
 				"index.html":                  {Path: "/", Keys: []int{0, 1}, Expires: 1700000000, Links: []int{1, 2}},
 				`tags/"quoted"\:x/index.html`: {Path: "/tags/%22quoted%22%5C:x/", Keys: []int{}, Links: []int{}},
 				"tags/café\u2028/index.html":  {Path: "/tags/caf%C3%A9%E2%80%A8/", Keys: []int{1}, Links: []int{0, 1234567}},
+				"archives/000123.html":        {Path: "/archives/000123.html", Keys: []int{1}, Links: []int{2}, Redirect: true},
 			},
 		},
 	}

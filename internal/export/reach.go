@@ -77,7 +77,7 @@ func (b *builder) prune() []string {
 			stack = append(stack, name)
 		}
 	}
-	for _, p := range Seeds {
+	for _, p := range b.seeds() {
 		if name, ok := fileName(p); ok {
 			visit(name)
 		}

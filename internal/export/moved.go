@@ -1,0 +1,152 @@
+package export
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/gazette-blog/gazette/internal/pagecache"
+)
+
+// movedPage is the page for the redirect of an old address, found while
+// the pages are built and written once they all are, so that a page with
+// the same file (an old /n/index.html redirected while /n/ is a page) wins
+// whatever the order the workers reach them in.
+type movedPage struct {
+	name, path string
+	target     string // the absolute address it leads to
+	deps       *pagecache.Deps
+	links      []string
+}
+
+// movable reports whether the old address p can be a file that static
+// hosts send as a page: one of a folder (/2007/03/11/slug/) or an .html or
+// .htm file (/archives/000123.html). A query (WordPress's /?p=123) names
+// no file, and a static host would send an old .php or .asp address as a
+// download, so those are left to the server.
+func movable(p string) bool {
+	if strings.Contains(p, "?") {
+		return false
+	}
+	lower := strings.ToLower(p)
+	return strings.HasSuffix(p, "/") || strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm")
+}
+
+// movedPage returns the page for a's redirect of p to another page of the
+// site, and whether there is one.
+func (b *builder) movedPage(p string, a answer, deps *pagecache.Deps) (movedPage, bool) {
+	if a.status != http.StatusMovedPermanently && a.status != http.StatusPermanentRedirect || !movable(p) {
+		return movedPage{}, false
+	}
+	name, ok := fileName(p)
+	if !ok {
+		return movedPage{}, false
+	}
+	page := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+	to, err := page.Parse(a.header.Get("Location"))
+	if err != nil || to.Host != b.base.Host || (to.Scheme != "http" && to.Scheme != "https") {
+		return movedPage{}, false
+	}
+	if toName, ok := fileName(to.EscapedPath()); ok && toName == name && to.RawQuery == "" {
+		// /index.html to /: the file is the new page's own.
+		return movedPage{}, false
+	}
+	m := movedPage{name: name, path: p, deps: deps,
+		target: b.base.Scheme + "://" + b.base.Host + to.RequestURI()}
+	if to.RawQuery == "" {
+		m.links = []string{to.EscapedPath()}
+	}
+	return m, true
+}
+
+// movedHTML is the page that stands for a redirect on a static host: the
+// browser goes on at once, and search engines, which read a refresh of no
+// delay as a permanent redirect, take the canonical address as the one to
+// keep.
+func movedHTML(target string) []byte {
+	t := html.EscapeString(target)
+	return []byte(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved to ` + t + `</title>
+<link rel="canonical" href="` + t + `">
+<meta http-equiv="refresh" content="0; url=` + t + `">
+</head>
+<body>
+<p>This page has moved to <a href="` + t + `">` + t + `</a>.</p>
+</body>
+</html>
+`)
+}
+
+// writeMoved writes the pages for the redirects found, but not over a
+// page's file, with the workers; the walk is done.
+func (b *builder) writeMoved(ctx context.Context, workers int) {
+	next := make(chan movedPage)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for m := range next {
+				if err := b.writeMovedPage(m); err != nil {
+					b.mu.Lock()
+					if b.err == nil {
+						b.err = err
+					}
+					b.mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, m := range b.moved {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- m
+	}
+	close(next)
+	wg.Wait()
+}
+
+func (b *builder) writeMovedPage(m movedPage) error {
+	b.mu.Lock()
+	rec, taken := b.records[m.name]
+	b.mu.Unlock()
+	if taken && !rec.redirect {
+		return nil // a page's file
+	}
+	body := movedHTML(m.target)
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	file := filepath.Join(b.out, filepath.FromSlash(m.name))
+	unchanged := b.old[m.name] == hash && exists(file)
+	if !unchanged {
+		if err := b.makeDir(filepath.Dir(file)); err != nil {
+			return err
+		}
+		if err := writeFile(file, body); err != nil {
+			return err
+		}
+	}
+	// The page that was here may have had copies, which a static server
+	// would send in its place; a page this small needs none.
+	if err := removeFiles(file+".gz", file+".br"); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.files[m.name] = hash
+	b.records[m.name] = pageRecord{path: m.path, keys: m.deps.Keys(), expires: m.deps.Expires(), links: m.links,
+		written: !unchanged, redirect: true}
+	b.res.Bytes += int64(len(body))
+	if !unchanged {
+		b.res.Written++
+	}
+	return nil
+}
