@@ -61,6 +61,9 @@ func TestBuildIsWhatServeSends(t *testing.T) {
 	if res.written != res.pages || res.pages < 100 || res.moved == 0 {
 		t.Fatalf("first build: %+v, want every page written, the old addresses' pages among them", res)
 	}
+	if notFound, err := os.ReadFile(filepath.Join(out, "404.html")); err != nil || !bytes.Contains(notFound, []byte("Page not found")) {
+		t.Errorf("404.html: %v, want the themed page for an address with none\n%.300s", err, notFound)
+	}
 	files := compareWithServe(t, base, out)
 	for _, loc := range sitemapLocs(t, base) {
 		name := strings.TrimPrefix(loc, st.BaseURL+"/")
@@ -222,13 +225,19 @@ func compareWithServe(t *testing.T, base, out string) map[string]string {
 			}
 			// The build compresses at its own levels: the copies must hold
 			// the same page, not the same compressed bytes.
-			if served, err = decode(v.coding, served); err != nil {
+			if served, err = decode(resp.Header.Get("Content-Encoding"), served); err != nil {
 				t.Errorf("serve's answer to GET %s (Accept-Encoding %q): %v", path, v.coding, err)
 			}
 			if built, err = decode(v.coding, built); err != nil {
 				t.Errorf("%s%s: %v", name, v.ext, err)
 			}
-			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != v.coding || !bytes.Equal(served, built) {
+			status, coding := http.StatusOK, v.coding
+			if "/"+name == export.NotFoundPath {
+				// The page static hosts send for an address with none;
+				// serve sends it uncompressed.
+				status, coding = http.StatusNotFound, ""
+			}
+			if resp.StatusCode != status || resp.Header.Get("Content-Encoding") != coding || !bytes.Equal(served, built) {
 				t.Errorf("%s%s differs from serve's answer to GET %s (Accept-Encoding %q: %d %q, %d bytes; built %d bytes)",
 					name, v.ext, path, v.coding, resp.StatusCode, resp.Header.Get("Content-Encoding"), len(served), len(built))
 			}

@@ -49,8 +49,14 @@ const ManifestName = ".gazette-build.json"
 // by a link from one of them.
 var Seeds = []string{
 	"/", "/sitemap.xml", "/robots.txt", "/atom.xml", "/index.xml", "/feed.json",
-	"/archives/", "/topics/", "/comments/", "/comments/atom.xml",
+	"/archives/", "/topics/", "/comments/", "/comments/atom.xml", NotFoundPath,
 }
+
+// NotFoundPath is the address of the page the build writes with the
+// site's answer to an address it has no page for: static hosts (GitHub
+// Pages, Netlify, Cloudflare Pages) send /404.html for such addresses,
+// and nginx does with "error_page 404 /404.html".
+const NotFoundPath = "/404.html"
 
 // Config says what to build.
 type Config struct {
@@ -296,7 +302,7 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 		b.mu.Unlock()
 		return m.links, nil
 	}
-	if a.status != http.StatusOK || a.header.Get("Content-Encoding") != "" {
+	if !b.isPage(p, a) {
 		b.mu.Lock()
 		b.gone(p)
 		b.mu.Unlock()
@@ -340,6 +346,19 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	}
 	b.mu.Unlock()
 	return links, nil
+}
+
+// isPage reports whether a, the answer for p, is a page to write: a 200,
+// or at NotFoundPath the site's own page for an address with none.
+func (b *builder) isPage(p string, a answer) bool {
+	if a.header.Get("Content-Encoding") != "" {
+		return false
+	}
+	if a.status == http.StatusNotFound && p == NotFoundPath {
+		mt, _, _ := mime.ParseMediaType(a.header.Get("Content-Type"))
+		return mt == "text/html"
+	}
+	return a.status == http.StatusOK
 }
 
 // write writes a page and the copies the server sends to clients that
