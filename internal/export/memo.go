@@ -25,7 +25,7 @@ func ReadOnce(store gazette.Store) gazette.Store {
 	m := &memoStore{Store: store, settings: map[memoKey]gazette.Settings{}, entries: map[memoKey][]*gazette.Entry{},
 		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
 		totals: map[totalKey]int{}, byPath: map[string]*gazette.Entry{},
-		topicLists: map[memoKey][]*gazette.Entry{}, comments: map[int64][]*gazette.Comment{}}
+		topicLists: map[memoKey][]*gazette.Entry{}, topicAsks: map[memoKey]int{}, comments: map[int64][]*gazette.Comment{}}
 	if g, ok := store.(gazette.GoneStore); ok {
 		// The deleted entries' pages answer 410 Gone, as the server's do.
 		return struct {
@@ -54,6 +54,7 @@ type memoStore struct {
 	// remember; topicRows counts them.
 	topicLists map[memoKey][]*gazette.Entry
 	topicRows  int
+	topicAsks  map[memoKey]int
 	// comments holds the approved comments, oldest first, of the entries
 	// read last, by entry ID.
 	comments map[int64][]*gazette.Comment
@@ -72,10 +73,11 @@ type memoKey struct {
 	topic int64
 }
 
-// mostTopicRows bounds the titles remembered for related entries, a few
-// megabytes: a blog with more entries reads each entry's related entries
-// from the store.
-const mostTopicRows = 100_000
+// mostTopicRows bounds the entries remembered for related entries, some
+// 15 MB (each is an Entry of about 600 bytes with its strings, less its
+// texts): past it, a topic's entries' related entries are read from the
+// store. Workers that read two topics at once may pass it by a topic.
+const mostTopicRows = 25_000
 
 // mostRemembered bounds the lists of newest entries that are remembered:
 // a banner's and a sidebar's, not a page of a listing.
@@ -130,9 +132,13 @@ func (m *memoStore) related(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 	m.mu.Lock()
 	all, ok := m.topicLists[key]
 	room := mostTopicRows - m.topicRows
+	m.topicAsks[key]++
+	// The topic is read whole at its second entry: a build that renders
+	// one entry again (after a comment) reads no more than it shows.
+	first := m.topicAsks[key] == 1
 	m.mu.Unlock()
 	if !ok {
-		if room <= 0 {
+		if room <= 0 || first {
 			return nil, false, nil
 		}
 		// Read no more than there is room for, and one more to tell that
