@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +199,34 @@ func TestRedirectRoles(t *testing.T) {
 	}
 	if _, err := f.db.Redirect(context.Background(), "/old/"); err == nil {
 		t.Error("a refused post stored a redirect")
+	}
+}
+
+// TestTopicRenamedBack: a topic renamed and then renamed back holds its
+// address again, so the redirect the first rename left from it is gone;
+// only the one from the name it had in between is left, leading to it.
+func TestTopicRenamedBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	path := "/admin/topics/" + strconv.FormatInt(f.topic.ID, 10)
+	for _, slug := range []string{"persia", "iran"} {
+		res := f.do("POST", path, gazette.RoleEditor, url.Values{"name": {"Iran"}, "slug": {slug}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("rename to %s: status %d", slug, res.StatusCode)
+		}
+	}
+	if rd, err := f.db.Redirect(ctx, "/topics/iran/"); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("the topic's own address still redirects: %+v, %v", rd, err)
+	}
+	if rd, err := f.db.Redirect(ctx, "/topics/persia/"); err != nil || rd.Target != "/topics/iran/" {
+		t.Errorf("the name in between: %+v, %v; want a redirect to /topics/iran/", rd, err)
+	}
+	// A topic made anew where a merged one was takes its address back too.
+	must(t, f.db.AddRedirect(ctx, gazette.Redirect{Path: "/topics/press/", Target: "/topics/iran/"}))
+	if res := f.do("POST", "/admin/topics", gazette.RoleEditor, url.Values{"name": {"Press"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: status %d", res.StatusCode)
+	}
+	if _, err := f.db.Redirect(ctx, "/topics/press/"); !errors.Is(err, gazette.ErrNotFound) {
+		t.Errorf("a new topic's address still redirects: %v", err)
 	}
 }

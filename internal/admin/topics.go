@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -44,13 +46,33 @@ func (a *Admin) topicCreate(w http.ResponseWriter, r *http.Request, q *request) 
 	if err := topicFields(r, &t); err != nil {
 		return err
 	}
-	if err := a.store.CreateTopic(q.ctx, &t); err != nil {
+	err := a.store.Atomic(q.ctx, func(tx gazette.Tx) error {
+		if err := tx.CreateTopic(q.ctx, &t); err != nil {
+			return err
+		}
+		return claimTopicPath(q.ctx, tx, t.Slug)
+	})
+	if err != nil {
 		return err
 	}
 	return seeOther(w, r, "/admin/topics?notice=saved")
 }
 
 func topicPath(slug string) string { return "/topics/" + slug + "/" }
+
+// claimTopicPath drops the redirect of the archive address a topic now
+// holds, left by an earlier rename or merge (a renamed to b, then back to
+// a): it would send readers away from the topic, or round in a circle.
+func claimTopicPath(ctx context.Context, tx gazette.Tx, slug string) error {
+	d, ok := tx.(gazette.RedirectDeleter)
+	if !ok {
+		return nil
+	}
+	if err := d.DeleteRedirect(ctx, topicPath(slug)); err != nil && !errors.Is(err, gazette.ErrNotFound) {
+		return err
+	}
+	return nil
+}
 
 // topicUpdate renames a topic; when its slug changes, its old archive
 // address redirects to the new one.
@@ -73,6 +95,9 @@ func (a *Admin) topicUpdate(w http.ResponseWriter, r *http.Request, q *request) 
 		}
 		if old == t.Slug {
 			return nil
+		}
+		if err := claimTopicPath(q.ctx, tx, t.Slug); err != nil {
+			return err
 		}
 		return tx.AddRedirect(q.ctx, gazette.Redirect{Path: topicPath(old), Target: topicPath(t.Slug)})
 	})

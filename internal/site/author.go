@@ -36,9 +36,9 @@ func (s *Site) author(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(entries) == 0 {
-		// An account that has published nothing stays private, and nothing
-		// links here, so a static build has no such page either.
-		return notFound(r)
+		if err := s.nothingToShow(r, q, gazette.EntryFilter{AuthorID: a.ID}); err != nil {
+			return err
+		}
 	}
 	return s.serve(w, r, q, &theme.AuthorPage{Site: q.site, Author: link, Entries: q.entryViews(entries, true), Pager: pg})
 }

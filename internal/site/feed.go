@@ -107,7 +107,16 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 			return fmt.Errorf("reading the entries of %s: %w", f.FeedURL, err)
 		}
 		if scope != blogFeed && len(entries) == 0 {
-			return notFound(r) // as the topic's or author's page is
+			// As the topic's or author's page: none, unless a page is
+			// filed under it or by it.
+			page, err := s.visiblePage(ctx, filter.VisibleAt, within)
+			if err != nil {
+				return fmt.Errorf("reading the pages of %s: %w", f.FeedURL, err)
+			}
+			if page == nil {
+				return settled{notFound(r)}
+			}
+			dependOnEntry(ctx, page) // the feed goes with the page
 		}
 		var modified time.Time
 		for _, e := range entries {

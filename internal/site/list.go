@@ -1,8 +1,10 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gazette-blog/gazette"
 	"github.com/gazette-blog/gazette/internal/theme"
@@ -34,3 +36,40 @@ func (s *Site) listPage(r *http.Request, q *request, f gazette.EntryFilter, n, s
 	}
 	return entries, pager(n, last, url), nil
 }
+
+// nothingToShow answers for the archive of a topic or an author whose
+// listing f is empty: not found, as Movable Type published no archive for
+// an empty category (and an account that has published nothing stays
+// private), unless a visible page (an About page) is filed under it or
+// written by it and links to it. The address is the topic's or author's
+// own, so no redirect of it applies. It returns nil when the archive has
+// such a page and is shown, empty.
+func (s *Site) nothingToShow(r *http.Request, q *request, f gazette.EntryFilter) error {
+	page, err := s.visiblePage(q.ctx, q.now, f)
+	if err != nil {
+		return err
+	}
+	if page == nil {
+		return settled{notFound(r)}
+	}
+	q.seeEntry(page)
+	return nil
+}
+
+// visiblePage returns a page (of KindPage) visible at now that f selects
+// beside its entries, or nil.
+func (s *Site) visiblePage(ctx context.Context, now time.Time, f gazette.EntryFilter) (*gazette.Entry, error) {
+	f.VisibleAt, f.Kind, f.Limit, f.NoText, f.NoTotal, f.NoTerms = now, gazette.AnyKind, 1, true, true, true
+	pages, _, err := s.store.Entries(ctx, f)
+	if err != nil || len(pages) == 0 {
+		return nil, err
+	}
+	return pages[0], nil
+}
+
+// settled is a not-found that no redirect may answer: the address is a
+// topic's or an author's own. A redirect left from an earlier rename would
+// otherwise lead away, or round in a circle.
+type settled struct{ error }
+
+func (e settled) Unwrap() error { return e.error }

@@ -49,6 +49,9 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request) (bool, error) {
 	}
 	add(r.URL.EscapedPath())
 	add(r.URL.Path)
+	// WordPress keeps a non-ASCII slug escaped in lower case (%e6%97%a5),
+	// and browsers send it in upper case.
+	add(lowerEscapes(r.URL.EscapedPath()))
 	// Movable Type published an entry under variants of its address, by
 	// its settings; they are derived here rather than stored for each
 	// entry, so they work for every entry, imported or not.
@@ -119,7 +122,8 @@ func (s *Site) dependOnTarget(r *http.Request, e *gazette.Entry) {
 func (s *Site) orRedirect(h web.HandlerFunc) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		err := h(w, r)
-		if !errors.Is(err, gazette.ErrNotFound) {
+		var own settled
+		if !errors.Is(err, gazette.ErrNotFound) || errors.As(err, &own) {
 			return err
 		}
 		if done, rerr := s.redirect(w, r); done || rerr != nil {
@@ -127,6 +131,28 @@ func (s *Site) orRedirect(h web.HandlerFunc) web.HandlerFunc {
 		}
 		return err
 	}
+}
+
+// lowerEscapes returns p with the hex digits of its escapes in lower case.
+func lowerEscapes(p string) string {
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	b := []byte(p)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lowerHex(b[i+1]), lowerHex(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func lowerHex(c byte) byte {
+	if 'A' <= c && c <= 'F' {
+		return c + ('a' - 'A')
+	}
+	return c
 }
 
 // mtVariants returns the addresses that an old Movable Type address under

@@ -357,7 +357,11 @@ func TestRedirects(t *testing.T) {
 		{"/archives/000124.html", 404, ""},
 		{"/topics/persia/", 301, "/topics/iran/"},
 		{"/archives/1999/12/", 301, "/archives/"},
-		{"/topics/persia/atom.xml", 404, ""}, // redirects are of exact addresses
+		{"/topics/persia/atom.xml", 404, ""},                            // redirects are of exact addresses
+		{"/topics/empty-topic/", 404, ""},                               // the topic's own address, though empty
+		{"/2007/03/11/%E6%97%A5%E6%9C%AC/", 301, b.paths[b.seed.title]}, // as browsers send it
+		{"/2007/03/11/%e6%97%a5%e6%9c%ac/", 301, b.paths[b.seed.title]},
+		{"/2007/03/11/日本/", 301, b.paths[b.seed.title]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -366,6 +370,36 @@ func TestRedirects(t *testing.T) {
 				t.Errorf("status %d to %q, want %d to %q", r.status, r.header.Get("Location"), tt.wantStatus, tt.wantTo)
 			}
 		})
+	}
+}
+
+// TestArchiveOfPagesOnly checks that a topic and an author with no entry
+// but a page (an About page), which links to them, keep their archives and
+// feeds, empty of entries.
+func TestArchiveOfPagesOnly(t *testing.T) {
+	b := newBlog(t)
+	ctx := context.Background()
+	tp := &gazette.Topic{Name: "Colophon", Slug: "colophon"}
+	if err := b.store.CreateTopic(ctx, tp); err != nil {
+		t.Fatal(err)
+	}
+	page := &gazette.Entry{Title: "About", Basename: "about", Path: gazette.PagePath("about"), Kind: gazette.KindPage,
+		Format: gazette.FormatHTML, Body: "<p>About this blog.</p>", Status: gazette.StatusPublished,
+		PublishedAt: now.Add(-time.Hour), AuthorID: b.authors["Quiet Editor"].ID, Topics: []gazette.Topic{*tp}}
+	if err := b.store.CreateEntry(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	srv := b.serve(t, "default")
+	about := do(t, "GET", srv.URL+page.Path, nil)
+	for _, p := range []string{"/topics/colophon/", "/authors/quiet-editor/"} {
+		if !strings.Contains(about.body, `href="`+p+`"`) {
+			t.Errorf("the page does not link to %s", p)
+		}
+		for _, q := range []string{p, p + "atom.xml"} {
+			if r := do(t, "GET", srv.URL+q, nil); r.status != http.StatusOK {
+				t.Errorf("GET %s: status %d, want 200", q, r.status)
+			}
+		}
 	}
 }
 

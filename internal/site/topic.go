@@ -38,9 +38,9 @@ func (s *Site) topic(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(entries) == 0 {
-		// As Movable Type published no archive for an empty category:
-		// nothing links here, so a static build has no such page either.
-		return notFound(r)
+		if err := s.nothingToShow(r, q, gazette.EntryFilter{TopicID: t.ID}); err != nil {
+			return err
+		}
 	}
 	return s.serve(w, r, q, &theme.TopicPage{
 		Site:        q.site,
