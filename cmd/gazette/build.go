@@ -10,11 +10,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/gazette-blog/gazette"
@@ -85,7 +83,7 @@ func (e *env) build(ctx context.Context, args []string) error {
 	}
 	old := make([]string, 0, len(redirects))
 	for _, r := range redirects {
-		old = append(old, escapeAddress(r.Path))
+		old = append(old, r.Path)
 	}
 	show := buildProgress(e.stderr)
 	res, err := export.Build(ctx, export.Config{Handler: site, BaseURL: base, Workers: *workers, Progress: show.update,
@@ -105,17 +103,6 @@ func (e *env) build(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "built %d pages (%.1f MB%s) into %s in %.2fs: %d written, %d unchanged, %d removed, %d rendered (%s)\n",
 		res.Pages, float64(res.Bytes)/1e6, moved, out, time.Since(start).Seconds(), res.Written, res.Unchanged, res.Removed, res.Rendered, how)
 	return nil
-}
-
-// escapeAddress returns a stored address (a path, with its query if it had
-// one) as a request names it: its path escaped.
-func escapeAddress(p string) string {
-	path, query, hasQuery := strings.Cut(p, "?")
-	escaped := (&url.URL{Path: path}).EscapedPath()
-	if hasQuery {
-		return escaped + "?" + query
-	}
-	return escaped
 }
 
 // The collector's settings for a build: the heap grows to five times what

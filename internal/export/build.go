@@ -84,9 +84,10 @@ type Config struct {
 	// copies: for hosts that compress as they send (GitHub Pages,
 	// Netlify, Cloudflare), which have no use for them.
 	Uncompressed bool
-	// Redirects are the old addresses the blog redirects (escaped paths,
-	// with a query where they have one), which no page may link to: each
-	// that a file can stand for gets a page leading to its new address.
+	// Redirects are the old addresses the blog redirects, as the store
+	// keeps them (paths, escaped or not, with a query where they have
+	// one), which no page may link to: each that a file can stand for
+	// gets a page leading to its new address.
 	Redirects []string
 }
 

@@ -208,6 +208,9 @@ func (b *builder) known(name string) bool {
 func (b *builder) render(ctx context.Context, p string) (answer, *pagecache.Deps) {
 	rctx, deps := pagecache.WithDeps(ctx)
 	a := b.ask(rctx, p, "")
+	if redirected(a.status) {
+		a = b.follow(rctx, p, a)
+	}
 	b.mu.Lock()
 	b.res.Rendered++
 	b.mu.Unlock()
@@ -225,7 +228,7 @@ func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, w
 func (b *builder) seeds() []string {
 	seeds := slices.Clone(Seeds)
 	for _, p := range b.cfg.Redirects {
-		if movable(p) {
+		if p = requestAddress(p); movable(p) {
 			seeds = append(seeds, p)
 		}
 	}

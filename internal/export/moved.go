@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -25,23 +26,90 @@ type movedPage struct {
 	links      []string
 }
 
+// requestAddress returns a stored address (a path, with its query if it had
+// one) as a request names it: its path escaped, once. An import may have
+// stored it escaped already (WordPress keeps a non-ASCII slug as
+// %e6%97%a5), and that spelling is kept, as the redirect is looked up by it.
+func requestAddress(p string) string {
+	path, query, hasQuery := strings.Cut(p, "?")
+	u := &url.URL{Path: path}
+	if unescaped, err := url.PathUnescape(path); err == nil && unescaped != path {
+		u = &url.URL{Path: unescaped, RawPath: path}
+	}
+	escaped := u.EscapedPath()
+	if hasQuery {
+		return escaped + "?" + query
+	}
+	return escaped
+}
+
 // movable reports whether the old address p can be a file that static
 // hosts send as a page: one of a folder (/2007/03/11/slug/) or an .html or
 // .htm file (/archives/000123.html). A query (WordPress's /?p=123) names
 // no file, and a static host would send an old .php or .asp address as a
 // download, so those are left to the server.
+//
+// An old /n/index.html is left out too: its file is the page of /n/ (a
+// static host sends it for both), which a page of the site may be, and
+// which a redirect of /n/ would write.
 func movable(p string) bool {
 	if strings.Contains(p, "?") {
 		return false
 	}
 	lower := strings.ToLower(p)
+	if strings.HasSuffix(lower, "/index.html") || strings.HasSuffix(lower, "/index.htm") {
+		return false
+	}
 	return strings.HasSuffix(p, "/") || strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm")
+}
+
+// maxHops bounds the redirects followed from an old address to the page
+// it leads to.
+const maxHops = 8
+
+// follow follows a, a redirect of p, through the redirects it leads to,
+// and returns a redirect straight to where they end: a static host cannot
+// send the next hop, and a page that leads to another page that leads on
+// is one refresh too many. What each redirect on the way shows is recorded
+// in ctx, as is what answers at the end: what the page there shows (its
+// comments, say) is not the redirect's business. Redirects that come back
+// to an address they passed answer 508 Loop Detected: they lead nowhere.
+func (b *builder) follow(ctx context.Context, p string, a answer) answer {
+	seen := map[string]bool{p: true}
+	at := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+	for range maxHops {
+		to, err := at.Parse(a.header.Get("Location"))
+		if err != nil || to.Host != b.base.Host {
+			return a
+		}
+		if seen[to.RequestURI()] {
+			return answer{status: http.StatusLoopDetected, header: http.Header{}}
+		}
+		seen[to.RequestURI()] = true
+		hop, deps := pagecache.WithDeps(ctx)
+		next := b.ask(hop, to.RequestURI(), "")
+		if !redirected(next.status) {
+			pagecache.Depend(ctx, pagecache.Address(to.Path))
+			h := a.header.Clone()
+			h.Set("Location", to.RequestURI())
+			return answer{status: a.status, header: h}
+		}
+		pagecache.Depend(ctx, deps.Keys()...)
+		pagecache.ExpireAt(ctx, deps.Expires())
+		a, at = next, to
+	}
+	return answer{status: http.StatusLoopDetected, header: http.Header{}}
+}
+
+// redirected reports whether status sends a reader on for good.
+func redirected(status int) bool {
+	return status == http.StatusMovedPermanently || status == http.StatusPermanentRedirect
 }
 
 // movedPage returns the page for a's redirect of p to another page of the
 // site, and whether there is one.
 func (b *builder) movedPage(p string, a answer, deps *pagecache.Deps) (movedPage, bool) {
-	if a.status != http.StatusMovedPermanently && a.status != http.StatusPermanentRedirect || !movable(p) {
+	if !redirected(a.status) || !movable(p) {
 		return movedPage{}, false
 	}
 	name, ok := fileName(p)
@@ -71,13 +139,24 @@ func (b *builder) movedPage(p string, a answer, deps *pagecache.Deps) (movedPage
 // keep.
 func movedHTML(target string) []byte {
 	t := html.EscapeString(target)
+	// A feed reader does not follow a refresh, but finds a feed named as
+	// the page's alternate.
+	alternate := ""
+	if u, err := url.Parse(target); err == nil {
+		for suffix, mt := range map[string]string{"atom.xml": "application/atom+xml", "index.xml": "application/rss+xml",
+			"feed.json": "application/feed+json"} {
+			if strings.HasSuffix(u.Path, "/"+suffix) {
+				alternate = `<link rel="alternate" type="` + mt + `" href="` + t + `">` + "\n"
+			}
+		}
+	}
 	return []byte(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>Moved to ` + t + `</title>
 <link rel="canonical" href="` + t + `">
-<meta http-equiv="refresh" content="0; url=` + t + `">
+` + alternate + `<meta http-equiv="refresh" content="0; url=` + t + `">
 </head>
 <body>
 <p>This page has moved to <a href="` + t + `">` + t + `</a>.</p>
@@ -104,10 +183,19 @@ func (b *builder) writeMoved(ctx context.Context, workers int) {
 			}
 		})
 	}
+	// Two old addresses may name one file (an escaped and an unescaped
+	// spelling of one path): the first by address writes it, whatever
+	// order the walk found them in.
+	slices.SortFunc(b.moved, func(x, y movedPage) int { return strings.Compare(x.path, y.path) })
+	written := map[string]bool{}
 	for _, m := range b.moved {
 		if ctx.Err() != nil {
 			break
 		}
+		if written[m.name] {
+			continue
+		}
+		written[m.name] = true
 		next <- m
 	}
 	close(next)
