@@ -132,7 +132,10 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 		return Result{}, err
 	}
 	b := &builder{cfg: cfg, base: base, out: outDir, old: old.Files,
-		seen: map[string]bool{}, files: map[string]string{}}
+		seen: map[string]bool{}, files: map[string]string{}, redirects: map[string]bool{}}
+	for _, p := range cfg.Redirects {
+		b.redirects[requestAddress(p)] = true
+	}
 	if b.res.Full, err = b.plan(ctx, old); err != nil {
 		return Result{}, err
 	}
@@ -222,6 +225,9 @@ type builder struct {
 	graph    *linkGraph // the pages' links, once every page is built
 	// moved are the redirects found, written once every page is built.
 	moved []movedPage
+	// redirects are the old addresses of Config.Redirects, as requests
+	// name them.
+	redirects map[string]bool
 }
 
 func (b *builder) run(ctx context.Context, workers int) {

@@ -227,11 +227,12 @@ func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, w
 // addresses of the redirects that a file can stand for.
 func (b *builder) seeds() []string {
 	seeds := slices.Clone(Seeds)
-	for _, p := range b.cfg.Redirects {
-		if p = requestAddress(p); movable(p) {
+	for p := range b.redirects {
+		if movable(p) {
 			seeds = append(seeds, p)
 		}
 	}
+	slices.Sort(seeds[len(Seeds):])
 	return seeds
 }
 

@@ -163,6 +163,11 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 	if res := b.build(out, false); res.Full == "" || res.Written != res.Pages {
 		t.Fatalf("first build: %+v, want a full build writing every page", res)
 	}
+	// The page an old address leads to is rendered once, for itself,
+	// not again to learn that it leads nowhere further.
+	if n := strings.Count(strings.Join(b.asked, " ")+" ", "/archives/2007/04/entry_d.html "); n != 1 {
+		t.Errorf("the entry an old address leads to was rendered %d times, want once", n)
+	}
 	if res := b.build(out, false); res.Full != "" || res.Written != 0 || res.Removed != 0 {
 		t.Errorf("build with nothing changed: %+v, want an incremental build writing nothing", res)
 	}

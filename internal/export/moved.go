@@ -67,8 +67,9 @@ func movable(p string) bool {
 // it leads to.
 const maxHops = 8
 
-// follow follows a, a redirect of p, through the redirects it leads to,
-// and returns a redirect straight to where they end: a static host cannot
+// follow follows a, a redirect of p, through the redirects of the blog's
+// old addresses it leads to, and returns a redirect straight to where
+// they end: a static host cannot
 // send the next hop, and a page that leads to another page that leads on
 // is one refresh too many. What each redirect on the way shows is recorded
 // in ctx, as is what answers at the end: what the page there shows (its
@@ -86,8 +87,15 @@ func (b *builder) follow(ctx context.Context, p string, a answer) answer {
 			return answer{status: http.StatusLoopDetected, header: http.Header{}}
 		}
 		seen[to.RequestURI()] = true
-		hop, deps := pagecache.WithDeps(ctx)
-		next := b.ask(hop, to.RequestURI(), "")
+		var next answer
+		var deps *pagecache.Deps
+		if b.redirects[to.RequestURI()] {
+			// Only an old address leads on: a page is not asked for,
+			// which would render it whole.
+			var hop context.Context
+			hop, deps = pagecache.WithDeps(ctx)
+			next = b.ask(hop, to.RequestURI(), "")
+		}
 		if !redirected(next.status) {
 			pagecache.Depend(ctx, pagecache.Address(to.Path))
 			h := a.header.Clone()
