@@ -65,6 +65,10 @@ type CommentFilter struct {
 	NewestFirst bool
 	Limit       int
 	Offset      int
+	// NoTotal allows the store to skip counting what f selects, and
+	// Comments to return -1 for the total: the latest comments of a
+	// blog, shown without a pager, would otherwise count every comment.
+	NoTotal bool
 }
 
 // CommentStore stores comments.

@@ -245,7 +245,7 @@ func (m *memoStore) EntryByPath(ctx context.Context, path string) (*gazette.Entr
 func (m *memoStore) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gazette.Comment, int, error) {
 	page := gazette.CommentFilter{EntryID: f.EntryID, Status: gazette.CommentApproved}
 	feed := page
-	feed.NewestFirst, feed.Limit = true, f.Limit
+	feed.NewestFirst, feed.Limit, feed.NoTotal = true, f.Limit, f.NoTotal
 	if f.EntryID == 0 || (f != page && (f != feed || f.Limit <= 0)) {
 		return m.Store.Comments(ctx, f)
 	}
@@ -269,11 +269,15 @@ func (m *memoStore) Comments(ctx context.Context, f gazette.CommentFilter) ([]*g
 		cc := *c
 		out = append(out, &cc)
 	}
+	total := len(all)
 	if f.NewestFirst {
 		slices.Reverse(out)
 		out = out[:min(f.Limit, len(out))]
+		if f.NoTotal && len(out) == f.Limit {
+			total = -1 // not counted, as the stores answer
+		}
 	}
-	return out, len(all), nil
+	return out, total, nil
 }
 
 // copyEntry returns a copy of e for one page, free to change.

@@ -254,6 +254,8 @@ func TestReadOnceAnswersAsTheStore(t *testing.T) {
 				{EntryID: e.ID, Status: gazette.CommentApproved},
 				{EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: 5},
 				{EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: 50},
+				{EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: 5, NoTotal: true},
+				{EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: 50, NoTotal: true},
 				{EntryID: e.ID, Status: gazette.CommentPending},
 				{EntryID: e.ID, Status: gazette.CommentApproved, Limit: 5},
 			} {

@@ -107,6 +107,9 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 	if complete(len(list), f.Limit, f.Offset) {
 		return list, max(f.Offset, 0) + len(list), nil
 	}
+	if f.NoTotal {
+		return list, -1, nil
+	}
 	var total int
 	err = h.q.QueryRow(ctx, `SELECT count(*) FROM comments c JOIN entries e ON e.id = c.entry_id`+where, p[:filterArgs]...).Scan(&total)
 	return list, total, wrap(err, "count comments")

@@ -35,7 +35,7 @@ func (s *Site) commentFeed(w http.ResponseWriter, r *http.Request) error {
 	pagecache.Depend(r.Context(), pagecache.Settings)
 	pagecache.Depend(r.Context(), pagecache.LatestComments)
 	comments, _, err := s.store.Comments(r.Context(), gazette.CommentFilter{
-		Status: gazette.CommentApproved, VisibleAt: s.now(), NewestFirst: true, Limit: feedLength,
+		Status: gazette.CommentApproved, VisibleAt: s.now(), NewestFirst: true, Limit: feedLength, NoTotal: true,
 	})
 	if err != nil {
 		return fmt.Errorf("reading the latest comments: %w", err)
@@ -62,7 +62,7 @@ func (s *Site) entryCommentFeed(w http.ResponseWriter, r *http.Request) error {
 	pagecache.Depend(r.Context(), pagecache.Settings)
 	pagecache.Depend(r.Context(), pagecache.EntryLink(e.ID), pagecache.Comments(e.ID))
 	comments, _, err := s.store.Comments(r.Context(), gazette.CommentFilter{
-		EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: entryCommentsInFeed,
+		EntryID: e.ID, Status: gazette.CommentApproved, NewestFirst: true, Limit: entryCommentsInFeed, NoTotal: true,
 	})
 	if err != nil {
 		return fmt.Errorf("reading the comments of entry %d: %w", e.ID, err)

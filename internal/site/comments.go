@@ -18,7 +18,7 @@ func (s *Site) comments(w http.ResponseWriter, r *http.Request) error {
 	}
 	pagecache.Depend(q.ctx, pagecache.LatestComments)
 	comments, _, err := s.store.Comments(q.ctx, gazette.CommentFilter{
-		Status: gazette.CommentApproved, VisibleAt: q.now, NewestFirst: true, Limit: latestComments,
+		Status: gazette.CommentApproved, VisibleAt: q.now, NewestFirst: true, Limit: latestComments, NoTotal: true,
 	})
 	if err != nil {
 		return fmt.Errorf("reading the latest comments: %w", err)

@@ -105,6 +105,9 @@ func (h *handle) Comments(ctx context.Context, f gazette.CommentFilter) ([]*gaze
 	if total, ok := knownTotal(limit, offset, len(list)); ok {
 		return list, total, nil
 	}
+	if f.NoTotal {
+		return list, -1, nil
+	}
 	var total int
 	err = h.queryRow(ctx, `SELECT count(*) FROM comments c CROSS JOIN entries e ON e.id = c.entry_id`+where, args, &total)
 	return list, total, wrap(err, "count comments")

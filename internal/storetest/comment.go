@@ -135,6 +135,10 @@ func testComments(t *testing.T, open func(t *testing.T) *fixture) {
 			{"visible entries only", gazette.CommentFilter{VisibleAt: now}, all(c1, c2, c3, c4), 4},
 			{"latest approved, blog-wide", gazette.CommentFilter{Status: gazette.CommentApproved, VisibleAt: now, NewestFirst: true, Limit: 2}, all(c4, c2), 3},
 			{"second page", gazette.CommentFilter{Status: gazette.CommentApproved, VisibleAt: now, NewestFirst: true, Limit: 2, Offset: 2}, all(c1), 3},
+			// Not counted, the latest comments page and feed have no pager;
+			// a window shorter than its limit still tells the total.
+			{"latest, not counted", gazette.CommentFilter{Status: gazette.CommentApproved, VisibleAt: now, NewestFirst: true, Limit: 2, NoTotal: true}, all(c4, c2), -1},
+			{"latest, all of them", gazette.CommentFilter{Status: gazette.CommentApproved, VisibleAt: now, NewestFirst: true, Limit: 5, NoTotal: true}, all(c4, c2, c1), 3},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
