@@ -191,6 +191,11 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 			b.res.Redirects++
 		}
 	}
+	if b.inc != nil && b.res.Rendered == 0 && b.res.Removed == 0 && len(b.files) == len(old.Files) && b.cursor == old.Build.Cursor {
+		// Nothing was asked and nothing changed since: the record is
+		// the last build's, megabytes not worth writing again.
+		return b.res, nil
+	}
 	if err := writeManifest(outDir, manifest{Files: b.files, Build: b.info()}); err != nil {
 		return b.res, err
 	}

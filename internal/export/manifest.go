@@ -86,9 +86,20 @@ func intList(buf *bytes.Buffer, list []int) {
 	buf.WriteByte(']')
 }
 
+// quote writes s as a JSON string, as encoding/json writes it. Names,
+// hashes and keys are nearly all plain ASCII, which needs no escape: they
+// are written as they are, without a Marshal each.
 func quote(buf *bytes.Buffer, s string) {
-	data, _ := json.Marshal(s)
-	buf.Write(data)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			data, _ := json.Marshal(s)
+			buf.Write(data)
+			return
+		}
+	}
+	buf.WriteByte('"')
+	buf.WriteString(s)
+	buf.WriteByte('"')
 }
 
 func comma(buf *bytes.Buffer, i, n int) {
