@@ -111,11 +111,40 @@ func (p *Publisher) entryChanged(ctx context.Context, tx gazette.Tx, loc *time.L
 			keys = append(keys, more...)
 		}
 	}
+	if e != nil && e.Status == gazette.StatusPublished && e.PublishedAt.After(p.now()) {
+		next, err := p.nextScheduled(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		if next {
+			keys = append(keys, pagecache.Latest)
+		}
+	}
 	if err := journal(ctx, tx, keys...); err != nil {
 		return err
 	}
 	p.Changed(ctx, keys...)
 	return nil
+}
+
+// nextScheduled reports whether e, published and dated in the future, is
+// the next such entry to appear. Every page changes by itself when the next
+// one appears (the banner of the latest entry, and the lists it joins) and
+// so expires then; the pages, rendered before e was, expire later or never
+// and must be rendered again to learn its time. Pages that expire at an
+// earlier entry learn of e when they are rendered again then.
+func (p *Publisher) nextScheduled(ctx context.Context, tx gazette.Tx, e *gazette.Entry) (bool, error) {
+	list, _, err := tx.Entries(ctx, gazette.EntryFilter{Status: gazette.StatusPublished, From: p.now(), OldestFirst: true,
+		Limit: 2, Kind: gazette.AnyKind, NoText: true, NoTotal: true, NoTerms: true})
+	if err != nil {
+		return false, fmt.Errorf("publish: the next scheduled entry: %w", err)
+	}
+	for _, x := range list {
+		if x.ID != e.ID {
+			return !x.PublishedAt.Before(e.PublishedAt), nil
+		}
+	}
+	return true, nil
 }
 
 // journal records keys in the change journal of tx, when its store keeps
