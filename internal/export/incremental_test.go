@@ -547,3 +547,45 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestScheduledEntryAppears schedules entries a moment ahead and builds
+// before and after their times: the incremental builds leave what a full
+// build leaves. The first entry's scheduling alone must tell the pages
+// built before it (the banner, the neighbours' links) when to change; the
+// second is reached from an old address through another, which answers
+// 404 until the entry is due.
+func TestScheduledEntryAppears(t *testing.T) {
+	b := newBlog(t)
+	out := t.TempDir()
+	at := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second).Add(time.Second)
+	soonPath := gazette.EntryPath(at, time.UTC, "soon")
+	must(t, b.store.AddRedirect(b.ctx, gazette.Redirect{Path: "/hop-a.html", Target: "/hop-b.html"}))
+	must(t, b.store.AddRedirect(b.ctx, gazette.Redirect{Path: "/hop-b.html", Target: soonPath}))
+	b.build(out, false)
+	b.newEntry(at, "Soon", b.topics[0])
+	if res := b.build(out, false); res.Full != "" {
+		t.Fatalf("build after scheduling an entry: full (%s), want incremental", res.Full)
+	}
+	time.Sleep(time.Until(at) + 100*time.Millisecond)
+	if res := b.build(out, false); res.Full != "" {
+		t.Fatalf("build once the entry is due: full (%s), want incremental", res.Full)
+	}
+	fresh := t.TempDir()
+	b.build(fresh, true)
+	sameTree(t, out, fresh)
+
+	at = time.Now().Add(1500 * time.Millisecond).Truncate(time.Second).Add(time.Second)
+	second := b.newEntry(at, "Second", b.topics[1])
+	must(t, b.store.AddRedirect(b.ctx, gazette.Redirect{Path: "/hop-c.html", Target: "/hop-d.html"}))
+	must(t, b.store.AddRedirect(b.ctx, gazette.Redirect{Path: "/hop-d.html", EntryID: second}))
+	b.build(out, false)
+	time.Sleep(time.Until(at) + 100*time.Millisecond)
+	b.build(out, false)
+	data, err := os.ReadFile(filepath.Join(out, "hop-c.html"))
+	if err != nil || !bytes.Contains(data, []byte(`url=`+baseURL+`/archives/`)) {
+		t.Errorf("hop-c.html does not lead to the entry now due: %v\n%s", err, data)
+	}
+	fresh = t.TempDir()
+	b.build(fresh, true)
+	sameTree(t, out, fresh)
+}

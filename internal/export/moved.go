@@ -96,14 +96,18 @@ func (b *builder) follow(ctx context.Context, p string, a answer) answer {
 			hop, deps = pagecache.WithDeps(ctx)
 			next = b.ask(hop, to.RequestURI(), "")
 		}
+		if deps != nil {
+			// What the hop showed, whether it leads on or not: a hop
+			// to an entry not yet visible answers 404 until its time.
+			pagecache.Depend(ctx, deps.Keys()...)
+			pagecache.ExpireAt(ctx, deps.Expires())
+		}
 		if !redirected(next.status) {
 			pagecache.Depend(ctx, pagecache.Address(to.Path))
 			h := a.header.Clone()
 			h.Set("Location", to.RequestURI())
 			return answer{status: a.status, header: h}
 		}
-		pagecache.Depend(ctx, deps.Keys()...)
-		pagecache.ExpireAt(ctx, deps.Expires())
 		a, at = next, to
 	}
 	return answer{status: http.StatusLoopDetected, header: http.Header{}}
