@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -138,6 +139,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 			return "a file of the last build has no record", nil
 		}
 		b.files[name] = hash
+		b.oldPaths[name] = d.Path
 		stale := len(d.Keys) == 0 || d.Expires != 0 && d.Expires <= now
 		for _, k := range d.Keys {
 			if k < 0 || k >= len(changed) {
@@ -180,7 +182,10 @@ func (b *builder) starts() []string {
 	}
 	starts := slices.Concat(b.inc.dirty, b.inc.retry)
 	for _, p := range b.seeds() {
-		if name, ok := fileName(p); ok && !b.known(name) {
+		if name, ok := fileName(p); ok && (!b.known(name) || b.oldPaths[name] != p && b.redirects[p]) {
+			// A seed with no file yet, or an old address whose file
+			// another address holds (/n/index.html, /n/'s page), which
+			// is asked again in case that page has gone.
 			starts = append(starts, p)
 		}
 	}
@@ -210,6 +215,9 @@ func (b *builder) render(ctx context.Context, p string) (answer, *pagecache.Deps
 	a := b.ask(rctx, p, "")
 	if redirected(a.status) {
 		a = b.follow(rctx, p, a)
+		if redirected(a.status) && b.claimed(rctx, p, a) {
+			a = answer{status: http.StatusConflict, header: http.Header{}} // no page of its own
+		}
 	}
 	b.mu.Lock()
 	b.res.Rendered++

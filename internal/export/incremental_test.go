@@ -194,6 +194,7 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 		"old-a.html":                          baseURL + "/archives/2007/03/entry_c.html",
 		"old-p.html":                          baseURL + "/archives/2007/04/entry_e.html",
 		"feed/index.html":                     baseURL + "/atom.xml",
+		"n/index.html":                        baseURL + "/archives/", // no page at /n/
 	} {
 		if to, ok := moved(name); !ok || to != want {
 			t.Errorf("%s leads to %q (there: %v), want %q", name, to, ok, want)
@@ -202,9 +203,9 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 	if to, ok := moved("index.html"); !ok || to != "" {
 		t.Errorf("index.html is no longer the home page: it leads to %q", to)
 	}
-	for _, name := range []string{"archives/000005.php", "loop-1.html", "loop-2.html", "n/index.html"} {
+	for _, name := range []string{"archives/000005.php", "loop-1.html", "loop-2.html"} {
 		if _, ok := moved(name); ok {
-			t.Errorf("%s written: an old .php would be sent as a download, a circle leads nowhere, and /n/index.html is /n/'s file", name)
+			t.Errorf("%s written: an old .php would be sent as a download, and a circle leads nowhere", name)
 		}
 	}
 	if feed, err := os.ReadFile(filepath.Join(out, "feed", "index.html")); err != nil ||
@@ -318,9 +319,12 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 				t.Errorf("full = %v (%q), want %v", got, res.Full, tt.full)
 			}
 			if tt.name == "new comment" {
-				// Old addresses that lead nowhere are no page, and are
-				// asked again at every build.
-				asked := slices.DeleteFunc(slices.Clone(b.asked), func(p string) bool { return strings.HasPrefix(p, "/loop-") })
+				// Old addresses that lead nowhere are no page, and those
+				// whose file another page holds (/index.html, the home
+				// page's) are asked again at every build.
+				asked := slices.DeleteFunc(slices.Clone(b.asked), func(p string) bool {
+					return strings.HasPrefix(p, "/loop-") || p == "/index.html"
+				})
 				slices.Sort(asked)
 				// The entry's page and comment feed, and the lists that
 				// show its count of comments.
@@ -584,6 +588,51 @@ func TestScheduledEntryAppears(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(out, "hop-c.html"))
 	if err != nil || !bytes.Contains(data, []byte(`url=`+baseURL+`/archives/`)) {
 		t.Errorf("hop-c.html does not lead to the entry now due: %v\n%s", err, data)
+	}
+	fresh = t.TempDir()
+	b.build(fresh, true)
+	sameTree(t, out, fresh)
+}
+
+// TestOldAddressOfAFolder: the old address /about/index.html names the
+// file of /about/, which is a page's while the blog has one there and the
+// old address's own once it is gone, in incremental builds as in full ones.
+func TestOldAddressOfAFolder(t *testing.T) {
+	b := newBlog(t)
+	page := &gazette.Entry{Title: "About", Basename: "about", Kind: gazette.KindPage, Body: "About this blog.",
+		Format: gazette.FormatHTML, Status: gazette.StatusPublished, PublishedAt: time.Date(2007, 3, 1, 9, 0, 0, 0, time.UTC),
+		AuthorID: b.author.ID}
+	must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.CreateEntry(b.ctx, tx, b.settings(), page) }))
+	must(t, b.store.AddRedirect(b.ctx, gazette.Redirect{Path: "/about/index.html", Target: "/archives/"}))
+	link := &gazette.Entry{Title: "Read about us", Body: `<a href="/about/">About</a>`, Format: gazette.FormatHTML,
+		Status: gazette.StatusPublished, PublishedAt: time.Date(2007, 3, 2, 9, 0, 0, 0, time.UTC), AuthorID: b.author.ID,
+		Topics: []gazette.Topic{*b.topics[0]}}
+	must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.CreateEntry(b.ctx, tx, b.settings(), link) }))
+	out := t.TempDir()
+	b.build(out, false)
+	file := filepath.Join(out, "about", "index.html")
+	if data, err := os.ReadFile(file); err != nil || !bytes.Contains(data, []byte("About this blog.")) {
+		t.Fatalf("about/index.html is not the page: %v\n%.300s", err, data)
+	}
+	// Unlinked, the page is left out, and its old address does not take
+	// the file: it would send the readers of /about/ away.
+	must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.DeleteEntry(b.ctx, tx, link.ID) }))
+	if res := b.build(out, false); res.Full != "" {
+		t.Fatalf("build after unlinking the page: full (%s), want incremental", res.Full)
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Error("about/index.html is still there, though no page links to /about/")
+	}
+	fresh := t.TempDir()
+	b.build(fresh, true)
+	sameTree(t, out, fresh)
+
+	must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error { return b.pub.DeleteEntry(b.ctx, tx, page.ID) }))
+	if res := b.build(out, false); res.Full != "" {
+		t.Fatalf("build after deleting the page: full (%s), want incremental", res.Full)
+	}
+	if data, err := os.ReadFile(file); err != nil || !bytes.Contains(data, []byte(`url=`+baseURL+`/archives/"`)) {
+		t.Errorf("about/index.html does not lead on from the old address: %v\n%.300s", err, data)
 	}
 	fresh = t.TempDir()
 	b.build(fresh, true)

@@ -48,19 +48,34 @@ func requestAddress(p string) string {
 // .htm file (/archives/000123.html). A query (WordPress's /?p=123) names
 // no file, and a static host would send an old .php or .asp address as a
 // download, so those are left to the server.
-//
-// An old /n/index.html is left out too: its file is the page of /n/ (a
-// static host sends it for both), which a page of the site may be, and
-// which a redirect of /n/ would write.
 func movable(p string) bool {
 	if strings.Contains(p, "?") {
 		return false
 	}
 	lower := strings.ToLower(p)
-	if strings.HasSuffix(lower, "/index.html") || strings.HasSuffix(lower, "/index.htm") {
+	return strings.HasSuffix(p, "/") || strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm")
+}
+
+// folderOf returns /n/ for an old address /n/index.html, whose file is the
+// folder's page: a static host sends it for both.
+func folderOf(p string) (string, bool) {
+	return strings.CutSuffix(p, "index.html")
+}
+
+// claimed reports whether the file of p, an old address that a redirect
+// answers, is a page of the site's at another address: /n/index.html is
+// /n/'s page, whether or not this build reaches it. What answers at the
+// folder is recorded in ctx, for the build after it comes or goes.
+func (b *builder) claimed(ctx context.Context, p string, a answer) bool {
+	folder, ok := folderOf(p)
+	if !ok {
 		return false
 	}
-	return strings.HasSuffix(p, "/") || strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm")
+	if to, err := url.Parse(a.header.Get("Location")); err == nil && to.Path == folder && to.RawQuery == "" {
+		return true // /n/index.html to /n/: the page is its own target
+	}
+	pagecache.Depend(ctx, pagecache.Address(folder))
+	return b.ask(ctx, folder, "").status == http.StatusOK
 }
 
 // maxHops bounds the redirects followed from an old address to the page

@@ -78,7 +78,10 @@ func (b *builder) prune() []string {
 		}
 	}
 	for _, p := range b.seeds() {
-		if name, ok := fileName(p); ok {
+		// A seed reaches its own file: not /n/'s page for the old
+		// address /n/index.html, which a full build reaches, or not, by
+		// the links to /n/.
+		if name, ok := fileName(p); ok && (b.records[name].path == p || b.records[name].redirect) {
 			visit(name)
 		}
 	}
