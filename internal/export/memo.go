@@ -85,7 +85,7 @@ const mostRemembered = 10
 
 // Settings implements gazette.SettingsStore.
 func (m *memoStore) Settings(ctx context.Context) (gazette.Settings, error) {
-	return lookup(m, m.settings, memoKey{}, func() (gazette.Settings, error) { return m.Store.Settings(ctx) })
+	return lookup(m, m.settings, memoKey{}, 0, func() (gazette.Settings, error) { return m.Store.Settings(ctx) })
 }
 
 // Entries implements gazette.EntryStore.
@@ -93,15 +93,11 @@ func (m *memoStore) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 	newest := gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, NoText: true, NoTotal: true, NoTerms: true}
 	if f != newest || f.VisibleAt.IsZero() || f.Limit <= 0 || f.Limit > mostRemembered {
 		if list, ok, err := m.related(ctx, f); ok {
-			total := -1 // not counted, as f allows
-			if len(list) < f.Limit {
-				total = len(list) // a window shorter than its limit is all there is, as the store says
-			}
-			return list, total, err
+			return list, uncounted(len(list), f.Limit), err
 		}
 		return m.listing(ctx, f)
 	}
-	list, err := lookup(m, m.entries, memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}, func() ([]*gazette.Entry, error) {
+	list, err := lookup(m, m.entries, memoKey{at: f.VisibleAt.UnixNano(), limit: f.Limit}, 0, func() ([]*gazette.Entry, error) {
 		list, _, err := m.Store.Entries(ctx, f)
 		return list, err
 	})
@@ -220,20 +216,9 @@ func unixNano(t time.Time) int64 {
 
 // EntryByPath implements gazette.EntryStore.
 func (m *memoStore) EntryByPath(ctx context.Context, path string) (*gazette.Entry, error) {
-	m.mu.Lock()
-	e, ok := m.byPath[path]
-	m.mu.Unlock()
-	if !ok {
-		var err error
-		if e, err = m.Store.EntryByPath(ctx, path); err != nil {
-			return nil, err
-		}
-		m.mu.Lock()
-		if len(m.byPath) >= mostByPath {
-			clear(m.byPath)
-		}
-		m.byPath[path] = e
-		m.mu.Unlock()
+	e, err := lookup(m, m.byPath, path, mostByPath, func() (*gazette.Entry, error) { return m.Store.EntryByPath(ctx, path) })
+	if err != nil {
+		return nil, err
 	}
 	return copyEntry(e), nil
 }
@@ -249,35 +234,27 @@ func (m *memoStore) Comments(ctx context.Context, f gazette.CommentFilter) ([]*g
 	if f.EntryID == 0 || (f != page && (f != feed || f.Limit <= 0)) {
 		return m.Store.Comments(ctx, f)
 	}
-	m.mu.Lock()
-	all, ok := m.comments[f.EntryID]
-	m.mu.Unlock()
-	if !ok {
-		var err error
-		if all, _, err = m.Store.Comments(ctx, page); err != nil {
-			return nil, 0, err
-		}
-		m.mu.Lock()
-		if len(m.comments) >= mostByPath {
-			clear(m.comments)
-		}
-		m.comments[f.EntryID] = all
-		m.mu.Unlock()
+	all, err := lookup(m, m.comments, f.EntryID, mostByPath, func() ([]*gazette.Comment, error) {
+		all, _, err := m.Store.Comments(ctx, page)
+		return all, err
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	out := make([]*gazette.Comment, 0, len(all))
 	for _, c := range all {
 		cc := *c
 		out = append(out, &cc)
 	}
-	total := len(all)
-	if f.NewestFirst {
-		slices.Reverse(out)
-		out = out[:min(f.Limit, len(out))]
-		if f.NoTotal && len(out) == f.Limit {
-			total = -1 // not counted, as the stores answer
-		}
+	if !f.NewestFirst {
+		return out, len(all), nil
 	}
-	return out, total, nil
+	slices.Reverse(out)
+	out = out[:min(f.Limit, len(out))]
+	if f.NoTotal {
+		return out, uncounted(len(out), f.Limit), nil
+	}
+	return out, len(all), nil
 }
 
 // copyEntry returns a copy of e for one page, free to change.
@@ -304,13 +281,15 @@ func (m *memoStore) Months(ctx context.Context, visibleAt time.Time, loc *time.L
 // remember answers read from memo under key, reading it the first time,
 // and returns a copy of its own to each caller.
 func remember[T any](m *memoStore, memo map[memoKey][]T, key memoKey, read func() ([]T, error)) ([]T, error) {
-	list, err := lookup(m, memo, key, read)
+	list, err := lookup(m, memo, key, 0, read)
 	return slices.Clone(list), err
 }
 
 // lookup answers read from memo under key, reading it the first time. Two
-// pages asking at once may both read; the answers are the same.
-func lookup[V any](m *memoStore, memo map[memoKey]V, key memoKey, read func() (V, error)) (V, error) {
+// pages asking at once may both read; the answers are the same. A memo of
+// more than most answers (when most is not 0) is emptied first: it keeps
+// what the pages being built ask for.
+func lookup[K comparable, V any](m *memoStore, memo map[K]V, key K, most int, read func() (V, error)) (V, error) {
 	m.mu.Lock()
 	v, ok := memo[key]
 	m.mu.Unlock()
@@ -322,7 +301,20 @@ func lookup[V any](m *memoStore, memo map[memoKey]V, key memoKey, read func() (V
 		return v, err
 	}
 	m.mu.Lock()
+	if most > 0 && len(memo) >= most {
+		clear(memo)
+	}
 	memo[key] = v
 	m.mu.Unlock()
 	return v, nil
+}
+
+// uncounted is the total a store gives for a window of n rows of at most
+// limit that it was allowed not to count: n when the window is short, so
+// that it is all there is, else -1.
+func uncounted(n, limit int) int {
+	if n < limit {
+		return n
+	}
+	return -1
 }
