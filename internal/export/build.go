@@ -132,7 +132,7 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 		return Result{}, err
 	}
 	b := &builder{cfg: cfg, base: base, out: outDir, old: old.Files,
-		seen: map[string]bool{}, files: map[string]string{}, redirects: map[string]bool{}, oldPaths: map[string]string{}}
+		seen: map[string]bool{}, files: map[string]string{}, redirects: map[string]bool{}}
 	for _, p := range cfg.Redirects {
 		b.redirects[requestAddress(p)] = true
 	}
@@ -233,8 +233,9 @@ type builder struct {
 	// redirects are the old addresses of Config.Redirects, as requests
 	// name them.
 	redirects map[string]bool
-	// oldPaths are the addresses the last build's files were asked at.
-	oldPaths map[string]string
+	// oldPages is the last build's record of its files' pages, for an
+	// incremental build.
+	oldPages map[string]pageDeps
 }
 
 func (b *builder) run(ctx context.Context, workers int) {

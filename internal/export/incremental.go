@@ -139,7 +139,6 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 			return "a file of the last build has no record", nil
 		}
 		b.files[name] = hash
-		b.oldPaths[name] = d.Path
 		stale := len(d.Keys) == 0 || d.Expires != 0 && d.Expires <= now
 		for _, k := range d.Keys {
 			if k < 0 || k >= len(changed) {
@@ -168,7 +167,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 		}
 	}
 	slices.Sort(inc.dirty)
-	b.inc, b.oldKeys = inc, info.Keys
+	b.inc, b.oldKeys, b.oldPages = inc, info.Keys, info.Pages
 	return "", nil
 }
 
@@ -182,7 +181,7 @@ func (b *builder) starts() []string {
 	}
 	starts := slices.Concat(b.inc.dirty, b.inc.retry)
 	for _, p := range b.seeds() {
-		if name, ok := fileName(p); ok && (!b.known(name) || b.oldPaths[name] != p && b.redirects[p]) {
+		if name, ok := fileName(p); ok && (!b.known(name) || b.oldPages[name].Path != p && b.redirects[p]) {
 			// A seed with no file yet, or an old address whose file
 			// another address holds (/n/index.html, /n/'s page), which
 			// is asked again in case that page has gone.

@@ -63,16 +63,21 @@ func folderOf(p string) (string, bool) {
 }
 
 // claimed reports whether the file of p, an old address that a redirect
-// answers, is a page of the site's at another address: /n/index.html is
-// /n/'s page, whether or not this build reaches it. What answers at the
-// folder is recorded in ctx, for the build after it comes or goes.
+// answers with a, is a page of the site's at another address: the one it
+// leads to (/index.html to /), or its folder's (/n/index.html is /n/'s
+// page, whether or not this build reaches it). What answers at the folder
+// is recorded in ctx, for the build after it comes or goes.
 func (b *builder) claimed(ctx context.Context, p string, a answer) bool {
+	name, _ := fileName(p)
+	at := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+	if to, err := at.Parse(a.header.Get("Location")); err == nil && to.Host == b.base.Host && to.RawQuery == "" {
+		if toName, ok := fileName(to.EscapedPath()); ok && toName == name {
+			return true
+		}
+	}
 	folder, ok := folderOf(p)
 	if !ok {
 		return false
-	}
-	if to, err := url.Parse(a.header.Get("Location")); err == nil && to.Path == folder && to.RawQuery == "" {
-		return true // /n/index.html to /n/: the page is its own target
 	}
 	pagecache.Depend(ctx, pagecache.Address(folder))
 	return b.ask(ctx, folder, "").status == http.StatusOK
@@ -83,13 +88,13 @@ func (b *builder) claimed(ctx context.Context, p string, a answer) bool {
 const maxHops = 8
 
 // follow follows a, a redirect of p, through the redirects of the blog's
-// old addresses it leads to, and returns a redirect straight to where
-// they end: a static host cannot
-// send the next hop, and a page that leads to another page that leads on
-// is one refresh too many. What each redirect on the way shows is recorded
-// in ctx, as is what answers at the end: what the page there shows (its
-// comments, say) is not the redirect's business. Redirects that come back
-// to an address they passed answer 508 Loop Detected: they lead nowhere.
+// old addresses it leads to, and returns a redirect straight to where they
+// end: a static host cannot send the next hop, and a page that leads to
+// another page that leads on is one refresh too many. What each redirect
+// on the way shows is recorded in ctx, as is what answers at the end: what
+// the page there shows (its comments, say) is not the redirect's business.
+// Redirects that come back to an address they passed answer 508 Loop
+// Detected: they lead nowhere.
 func (b *builder) follow(ctx context.Context, p string, a answer) answer {
 	seen := map[string]bool{p: true}
 	at := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
@@ -103,19 +108,12 @@ func (b *builder) follow(ctx context.Context, p string, a answer) answer {
 		}
 		seen[to.RequestURI()] = true
 		var next answer
-		var deps *pagecache.Deps
 		if b.redirects[to.RequestURI()] {
 			// Only an old address leads on: a page is not asked for,
-			// which would render it whole.
-			var hop context.Context
-			hop, deps = pagecache.WithDeps(ctx)
-			next = b.ask(hop, to.RequestURI(), "")
-		}
-		if deps != nil {
-			// What the hop showed, whether it leads on or not: a hop
-			// to an entry not yet visible answers 404 until its time.
-			pagecache.Depend(ctx, deps.Keys()...)
-			pagecache.ExpireAt(ctx, deps.Expires())
+			// which would render it whole. What the hop shows is
+			// recorded, whether it leads on or not: a hop to an entry
+			// not yet visible answers 404 until its time.
+			next = b.ask(ctx, to.RequestURI(), "")
 		}
 		if !redirected(next.status) {
 			pagecache.Depend(ctx, pagecache.Address(to.Path))
@@ -146,10 +144,6 @@ func (b *builder) movedPage(p string, a answer, deps *pagecache.Deps) (movedPage
 	page := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
 	to, err := page.Parse(a.header.Get("Location"))
 	if err != nil || to.Host != b.base.Host || (to.Scheme != "http" && to.Scheme != "https") {
-		return movedPage{}, false
-	}
-	if toName, ok := fileName(to.EscapedPath()); ok && toName == name && to.RawQuery == "" {
-		// /index.html to /: the file is the new page's own.
 		return movedPage{}, false
 	}
 	m := movedPage{name: name, path: p, deps: deps,
