@@ -9,6 +9,7 @@ package sanitize
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -17,11 +18,21 @@ import (
 type Sanitizer struct {
 	comment *bluemonday.Policy
 	author  *bluemonday.Policy
+
+	// recent holds the safe HTML of the comments made safe last, by
+	// body: a comment is shown on its entry's page, in the entry's
+	// comment feed and among the blog's latest comments, and a static
+	// build makes the first two one after the other.
+	mu     sync.Mutex
+	recent map[string]string
 }
+
+// mostRecent bounds the comments remembered: a few entries' worth.
+const mostRecent = 512
 
 // New returns a Sanitizer with its policies built.
 func New() *Sanitizer {
-	return &Sanitizer{comment: commentPolicy(), author: authorPolicy()}
+	return &Sanitizer{comment: commentPolicy(), author: authorPolicy(), recent: map[string]string{}}
 }
 
 // commentPolicy is the small allow-list for readers: links, emphasis, quotes
@@ -88,9 +99,22 @@ func (s *Sanitizer) AuthorHTML(html string) string {
 // The sanitiser runs after every transform, so nothing a transform makes can
 // slip past it.
 func (s *Sanitizer) Comment(body string) string {
-	out := s.comment.Sanitize(format(body))
+	s.mu.Lock()
+	out, ok := s.recent[body]
+	s.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = s.comment.Sanitize(format(body))
 	// The policy gives every link rel="nofollow" and allows no rel of the
 	// reader's, so this is the only spelling there is; a literal quote cannot
 	// occur in text or other attribute values, which the policy escapes.
-	return strings.ReplaceAll(out, ` rel="nofollow"`, ` rel="nofollow ugc"`)
+	out = strings.ReplaceAll(out, ` rel="nofollow"`, ` rel="nofollow ugc"`)
+	s.mu.Lock()
+	if len(s.recent) >= mostRecent {
+		clear(s.recent)
+	}
+	s.recent[body] = out
+	s.mu.Unlock()
+	return out
 }
