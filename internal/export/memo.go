@@ -14,9 +14,11 @@ import (
 // banner and the sidebar, the sidebar's topics and months, and the count
 // of a listing that each of its pages shows in its pager. It also keeps
 // the last few entries read by path and their approved comments, which an
-// entry's page and its comment feed both read, and answers the entries
+// entry's page and its comment feed both read, answers the entries
 // related to an entry (the newest few before it in its primary topic) from
-// one read of the topic's titles. Every other call goes to store. The answers are the same
+// one read of the topic's titles, and finds the entries of a listing's
+// deep page from one read of the listing's order. Every other call goes
+// to store. The answers are the same
 // for every page only when the site's clock stands still for the build
 // (site.Config.Now), as it should: a build shows the blog as it is at one
 // time. A write during the build is left to the next one, as it would be
@@ -24,7 +26,7 @@ import (
 func ReadOnce(store gazette.Store) gazette.Store {
 	m := &memoStore{Store: store, settings: map[memoKey]gazette.Settings{}, entries: map[memoKey][]*gazette.Entry{},
 		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
-		totals: map[totalKey]int{}, byPath: map[string]*gazette.Entry{},
+		totals: map[totalKey]int{}, orders: map[totalKey][]listed{}, orderAsks: map[totalKey]int{}, byPath: map[string]*gazette.Entry{},
 		topicLists: map[memoKey][]*gazette.Entry{}, topicAsks: map[memoKey]int{}, comments: map[int64][]*gazette.Comment{}}
 	if g, ok := store.(gazette.GoneStore); ok {
 		// The deleted entries' pages answer 410 Gone, as the server's do.
@@ -47,6 +49,11 @@ type memoStore struct {
 	months   map[memoKey][]gazette.MonthCount
 	// totals holds each listing's count.
 	totals map[totalKey]int
+	// orders holds each listing's entries, in its order, or nil for a
+	// listing too long to remember; orderRows counts them.
+	orders    map[totalKey][]listed
+	orderRows int
+	orderAsks map[totalKey]int
 	// byPath holds the entries read last by their paths.
 	byPath map[string]*gazette.Entry
 	// topicLists holds the titles of each primary topic's entries, newest
@@ -78,6 +85,17 @@ type memoKey struct {
 // texts): past it, a topic's entries' related entries are read from the
 // store. Workers that read two topics at once may pass it by a topic.
 const mostTopicRows = 25_000
+
+// mostOrderRows bounds the entries remembered in the listings' orders, 16
+// bytes each: past it, a listing's pages are read from the store as they
+// are asked.
+const mostOrderRows = 1_000_000
+
+// listed is an entry's place in a listing: its time, in the whole
+// microseconds the stores keep, and its ID.
+type listed struct {
+	at, id int64
+}
 
 // mostRemembered bounds the lists of newest entries that are remembered:
 // a banner's and a sidebar's, not a page of a listing.
@@ -125,38 +143,19 @@ func (m *memoStore) related(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 		return nil, false, nil
 	}
 	key := memoKey{at: f.VisibleAt.UnixNano(), topic: f.PrimaryTopicID}
-	m.mu.Lock()
-	all, ok := m.topicLists[key]
-	room := mostTopicRows - m.topicRows
-	m.topicAsks[key]++
-	// The topic is read whole at its second entry: a build that renders
-	// one entry again (after a comment) reads no more than it shows.
-	first := m.topicAsks[key] == 1
-	m.mu.Unlock()
-	if !ok {
-		if room <= 0 || first {
-			return nil, false, nil
-		}
+	all, ok, err := whole(m, m.topicLists, m.topicAsks, &m.topicRows, mostTopicRows, key, func(room int) ([]*gazette.Entry, error) {
 		// Read no more than there is room for, and one more to tell that
 		// the topic does not fit.
-		whole := f
-		whole.To, whole.Limit = time.Time{}, room+1
-		var err error
-		if all, _, err = m.Store.Entries(ctx, whole); err != nil {
-			return nil, true, err
-		}
+		topic := f
+		topic.To, topic.Limit = time.Time{}, room+1
+		all, _, err := m.Store.Entries(ctx, topic)
 		if len(all) > room {
 			all = nil // too many to remember: the store answers this topic
 		}
-		m.mu.Lock()
-		if _, again := m.topicLists[key]; !again {
-			m.topicLists[key] = all
-			m.topicRows += len(all)
-		}
-		m.mu.Unlock()
-	}
-	if all == nil {
-		return nil, false, nil
+		return all, err
+	})
+	if err != nil || !ok {
+		return nil, err != nil, err
 	}
 	to := f.To.UnixMicro()
 	i, _ := slices.BinarySearchFunc(all, to, func(e *gazette.Entry, to int64) int {
@@ -189,6 +188,11 @@ func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 	key := totalKey{f: f, visibleAt: f.VisibleAt.UnixNano(), from: unixNano(f.From), to: unixNano(f.To)}
 	key.f.Limit, key.f.Offset, key.f.NoText, key.f.NoTerms = 0, 0, false, false
 	key.f.VisibleAt, key.f.From, key.f.To = time.Time{}, time.Time{}, time.Time{}
+	if f.Offset > 0 {
+		if list, total, ok, err := m.window(ctx, f, key); ok {
+			return list, total, err
+		}
+	}
 	m.mu.Lock()
 	total, ok := m.totals[key]
 	m.mu.Unlock()
@@ -204,6 +208,65 @@ func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 		m.mu.Unlock()
 	}
 	return list, total, err
+}
+
+// window answers a deep page of a listing, f at an offset, and reports
+// whether it did. A store finds such a page by walking past every entry
+// before it, and a topic's or an author's listing walks the whole blog's
+// entries to find its own: the walk grows with the page's depth, and
+// building every page of a long listing walks it over and over. So the
+// listing's order (each entry's time and ID) is read once, at its second
+// deep page, and a page is then read as the entries between its first and
+// its last entry's times, the few that share those times with entries
+// outside the page set aside.
+func (m *memoStore) window(ctx context.Context, f gazette.EntryFilter, key totalKey) ([]*gazette.Entry, int, bool, error) {
+	order, ok, err := whole(m, m.orders, m.orderAsks, &m.orderRows, mostOrderRows, key, func(room int) ([]listed, error) {
+		listing := f
+		listing.Offset, listing.Limit, listing.NoText, listing.NoTerms, listing.NoTotal = 0, room+1, true, true, true
+		all, _, err := m.Store.Entries(ctx, listing)
+		if err != nil || len(all) > room {
+			return nil, err // too long to remember: the store answers
+		}
+		order := make([]listed, len(all))
+		for i, e := range all {
+			order[i] = listed{at: e.PublishedAt.UnixMicro(), id: e.ID}
+		}
+		return order, nil
+	})
+	if err != nil || !ok {
+		return nil, 0, err != nil, err
+	}
+	total := len(order)
+	if f.Offset >= total {
+		return nil, total, true, nil
+	}
+	page := order[f.Offset:min(f.Offset+f.Limit, total)]
+	newest, oldest := page[0], page[len(page)-1]
+	if f.OldestFirst {
+		newest, oldest = oldest, newest
+	}
+	// The page's entries lie within f's own bounds, if it has any, so
+	// these replace them.
+	between := f
+	between.Offset, between.Limit, between.NoTotal = 0, 0, true
+	between.From, between.To = time.UnixMicro(oldest.at), time.UnixMicro(newest.at+1)
+	list, _, err := m.Store.Entries(ctx, between)
+	if err != nil {
+		return nil, 0, true, err
+	}
+	// list is the part of the listing that spans the page's times, in
+	// the listing's order: the page is a run within it.
+	start := slices.IndexFunc(list, func(e *gazette.Entry) bool { return e.ID == page[0].id })
+	if start < 0 || len(list)-start < len(page) {
+		return nil, 0, false, nil // written to since: let the store answer
+	}
+	list = list[start : start+len(page)]
+	for i, e := range list {
+		if e.ID != page[i].id {
+			return nil, 0, false, nil
+		}
+	}
+	return list, total, true, nil
 }
 
 // unixNano is t in Unix nanoseconds, or 0 for the zero time.
@@ -307,6 +370,37 @@ func lookup[K comparable, V any](m *memoStore, memo map[K]V, key K, most int, re
 	memo[key] = v
 	m.mu.Unlock()
 	return v, nil
+}
+
+// whole answers from memo the whole list under key, which read reads with
+// room for at most room rows, or nil when there are more. It reads
+// nothing at the key's first ask, so that a build that renders a page or
+// two again (after a comment) reads no more than they show, nor once the
+// memo's rows reach most; it reports whether it has the list. Two pages
+// asking at once may both read; the answers are the same.
+func whole[K comparable, V any](m *memoStore, memo map[K][]V, asks map[K]int, rows *int, most int, key K, read func(room int) ([]V, error)) ([]V, bool, error) {
+	m.mu.Lock()
+	list, ok := memo[key]
+	room := most - *rows
+	asks[key]++
+	first := asks[key] == 1
+	m.mu.Unlock()
+	if !ok {
+		if room <= 0 || first {
+			return nil, false, nil
+		}
+		var err error
+		if list, err = read(room); err != nil {
+			return nil, false, err
+		}
+		m.mu.Lock()
+		if _, again := memo[key]; !again {
+			memo[key] = list
+			*rows += len(list)
+		}
+		m.mu.Unlock()
+	}
+	return list, list != nil, nil
 }
 
 // uncounted is the total a store gives for a window of n rows of at most

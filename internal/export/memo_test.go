@@ -170,8 +170,8 @@ func TestReadOnce(t *testing.T) {
 }
 
 // TestReadOnceAnswersAsTheStore holds the answers ReadOnce makes from
-// memory, an entry's related entries and its approved comments, to what the
-// store answers the same question, entry by entry: entries that share a
+// memory, an entry's related entries, its approved comments and the pages
+// of listings, to what the store answers the same question, one by one: entries that share a
 // time, an entry not yet visible, another topic, a bound finer than the
 // store keeps, and more comments than a feed shows.
 func TestReadOnceAnswersAsTheStore(t *testing.T) {
@@ -270,6 +270,50 @@ func TestReadOnceAnswersAsTheStore(t *testing.T) {
 				}
 			}
 		}
+	}
+
+	// A listing's pages, deep ones from the listing's order once it is
+	// read: the whole blog, a topic, an author, a month, oldest first, and
+	// windows whose edges split entries that share a time.
+	rows := func(list []*gazette.Entry) []string {
+		var out []string
+		for _, e := range list {
+			out = append(out, fmt.Sprint(e.ID, " ", e.Title, " ", e.Body, " ", e.PublishedAt.UnixMicro(), " ", len(e.Topics)))
+		}
+		return out
+	}
+	for round := range 3 {
+		for _, base := range []gazette.EntryFilter{
+			{},
+			{TopicID: news.ID},
+			{TopicID: arts.ID, OldestFirst: true},
+			{AuthorID: a.ID},
+			{From: start.Add(3 * time.Hour), To: start.Add(11 * time.Hour)},
+			{From: start.Add(3 * time.Hour), To: start.Add(11 * time.Hour), OldestFirst: true},
+		} {
+			for _, limit := range []int{1, 2, 3, 5} {
+				for offset := range 32 {
+					f := base
+					f.VisibleAt, f.Limit, f.Offset = now, limit, offset
+					want, wantTotal, err := db.Entries(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, total, err := store.Entries(ctx, f)
+					if err != nil || fmt.Sprint(rows(got)) != fmt.Sprint(rows(want)) || total != wantTotal {
+						t.Fatalf("round %d, listing %+v: got %q (total %d), %v; the store answers %q (total %d)",
+							round, f, rows(got), total, err, rows(want), wantTotal)
+					}
+				}
+			}
+		}
+	}
+	memo, _ := store.(struct {
+		*memoStore
+		gazette.GoneStore
+	})
+	if memo.memoStore == nil || len(memo.orders) == 0 {
+		t.Error("no listing's order was remembered")
 	}
 
 	// Each reader gets copies of its own.
