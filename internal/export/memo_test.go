@@ -9,23 +9,42 @@ import (
 	"time"
 
 	"github.com/gazette-blog/gazette"
+	"github.com/gazette-blog/gazette/internal/postgres"
+	"github.com/gazette-blog/gazette/internal/postgres/pgtest"
 	"github.com/gazette-blog/gazette/internal/sqlite"
 )
 
 // openWithAuthor opens a new SQLite blog with one author, Ann.
 func openWithAuthor(t *testing.T) (*sqlite.DB, *gazette.Author) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "gazette.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "gazette.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	a := &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}
-	if err := db.CreateAuthor(ctx, a); err != nil {
+	return db, addAnn(t, db)
+}
+
+// openPostgresWithAuthor opens a new PostgreSQL blog with one author, Ann,
+// or skips the test without a PostgreSQL to test against.
+func openPostgresWithAuthor(t *testing.T) (*postgres.DB, *gazette.Author) {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return db, a
+	t.Cleanup(func() { db.Close() })
+	return db, addAnn(t, db)
+}
+
+// addAnn adds the author Ann to db.
+func addAnn(t *testing.T, db gazette.Store) *gazette.Author {
+	t.Helper()
+	a := &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}
+	if err := db.CreateAuthor(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // TestReadOnce checks which reads ReadOnce remembers: those every page
@@ -171,12 +190,23 @@ func TestReadOnce(t *testing.T) {
 
 // TestReadOnceAnswersAsTheStore holds the answers ReadOnce makes from
 // memory, an entry's related entries, its approved comments and the pages
-// of listings, to what the store answers the same question, one by one: entries that share a
-// time, an entry not yet visible, another topic, a bound finer than the
-// store keeps, and more comments than a feed shows.
+// of listings, to what the store answers the same question, one by one,
+// on each database: entries that share a time, an entry not yet visible,
+// another topic, a bound finer than the store keeps, and more comments
+// than a feed shows.
 func TestReadOnceAnswersAsTheStore(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		db, a := openWithAuthor(t)
+		readOnceAnswersAsTheStore(t, db, a)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		db, a := openPostgresWithAuthor(t)
+		readOnceAnswersAsTheStore(t, db, a)
+	})
+}
+
+func readOnceAnswersAsTheStore(t *testing.T, db gazette.Store, a *gazette.Author) {
 	ctx := context.Background()
-	db, a := openWithAuthor(t)
 	news, arts := &gazette.Topic{Name: "News", Slug: "news"}, &gazette.Topic{Name: "Arts", Slug: "arts"}
 	for _, tp := range []*gazette.Topic{news, arts} {
 		if err := db.CreateTopic(ctx, tp); err != nil {
