@@ -87,9 +87,21 @@ type memoKey struct {
 const mostTopicRows = 25_000
 
 // mostOrderRows bounds the entries remembered in the listings' orders, 16
-// bytes each: past it, a listing's pages are read from the store as they
-// are asked.
-const mostOrderRows = 1_000_000
+// bytes each, and mostOrderRead the entries of one listing read to learn
+// its order, which pass through memory as entries without their texts
+// (some 600 bytes each): past either, a listing's pages are read from the
+// store as they are asked. Workers that read two listings at once may pass
+// mostOrderRows by a listing.
+const (
+	mostOrderRows = 250_000
+	mostOrderRead = 50_000
+)
+
+// mostEdgeTies bounds the entries outside a page that share its first or
+// its last entry's time which a page read from a listing's order reads and
+// sets aside: where more share it (an import that gave a whole listing one
+// date), the store's own walk to the page costs less.
+const mostEdgeTies = 32
 
 // listed is an entry's place in a listing: its time, in the whole
 // microseconds the stores keep, and its ID.
@@ -218,9 +230,12 @@ func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 // listing's order (each entry's time and ID) is read once, at its second
 // deep page, and a page is then read as the entries between its first and
 // its last entry's times, the few that share those times with entries
-// outside the page set aside.
+// outside the page set aside; where more than a few share them, or the
+// read does not find the entries the order names (a write during the
+// build), the store answers.
 func (m *memoStore) window(ctx context.Context, f gazette.EntryFilter, key totalKey) ([]*gazette.Entry, int, bool, error) {
 	order, ok, err := whole(m, m.orders, m.orderAsks, &m.orderRows, mostOrderRows, key, func(room int) ([]listed, error) {
+		room = min(room, mostOrderRead)
 		listing := f
 		listing.Offset, listing.Limit, listing.NoText, listing.NoTerms, listing.NoTotal = 0, room+1, true, true, true
 		all, _, err := m.Store.Entries(ctx, listing)
@@ -240,8 +255,23 @@ func (m *memoStore) window(ctx context.Context, f gazette.EntryFilter, key total
 	if f.Offset >= total {
 		return nil, total, true, nil
 	}
-	page := order[f.Offset:min(f.Offset+f.Limit, total)]
-	newest, oldest := page[0], page[len(page)-1]
+	first, end := f.Offset, total
+	if f.Limit < total-first {
+		end = first + f.Limit
+	}
+	// The entries between the page's first and last times are order[lo:hi]:
+	// the page and those just outside it that share its edge times.
+	lo, hi := first, end
+	for lo > 0 && order[lo-1].at == order[first].at && first-lo <= mostEdgeTies {
+		lo--
+	}
+	for hi < total && order[hi].at == order[end-1].at && hi-end <= mostEdgeTies {
+		hi++
+	}
+	if first-lo > mostEdgeTies || hi-end > mostEdgeTies {
+		return nil, 0, false, nil
+	}
+	newest, oldest := order[first].at, order[end-1].at
 	if f.OldestFirst {
 		newest, oldest = oldest, newest
 	}
@@ -249,20 +279,17 @@ func (m *memoStore) window(ctx context.Context, f gazette.EntryFilter, key total
 	// these replace them.
 	between := f
 	between.Offset, between.Limit, between.NoTotal = 0, 0, true
-	between.From, between.To = time.UnixMicro(oldest.at), time.UnixMicro(newest.at+1)
+	between.From, between.To = time.UnixMicro(oldest), time.UnixMicro(newest+1)
 	list, _, err := m.Store.Entries(ctx, between)
 	if err != nil {
 		return nil, 0, true, err
 	}
-	// list is the part of the listing that spans the page's times, in
-	// the listing's order: the page is a run within it.
-	start := slices.IndexFunc(list, func(e *gazette.Entry) bool { return e.ID == page[0].id })
-	if start < 0 || len(list)-start < len(page) {
+	if len(list) != hi-lo {
 		return nil, 0, false, nil // written to since: let the store answer
 	}
-	list = list[start : start+len(page)]
+	list = list[first-lo : end-lo]
 	for i, e := range list {
-		if e.ID != page[i].id {
+		if e.ID != order[first+i].id {
 			return nil, 0, false, nil
 		}
 	}
