@@ -88,3 +88,48 @@ func TestNotify(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeVersionOncePerTransaction holds the content version to one
+// step for a transaction of many writes, whether it journals its keys or
+// not: at a step a statement, one transaction updated change_state's row
+// once for each, and each update walked past the row's versions the
+// transaction had left before it, so an import of a blog in one
+// transaction slowed with every row it wrote.
+func TestChangeVersionOncePerTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, pgtest.URL(t))
+	defer db.Close()
+	a := &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}
+	must(t, db.CreateAuthor(ctx, a))
+	at := time.Date(2007, 3, 1, 12, 0, 0, 0, time.UTC)
+	e := &gazette.Entry{Title: "One", Basename: "one", Path: gazette.EntryPath(at, time.UTC, "one"), Format: gazette.FormatConvertBreaks,
+		Status: gazette.StatusPublished, PublishedAt: at, AuthorID: a.ID}
+	must(t, db.CreateEntry(ctx, e))
+	for _, journal := range []bool{false, true} {
+		before, err := db.LatestChange(ctx)
+		must(t, err)
+		must(t, db.Atomic(ctx, func(tx gazette.Tx) error {
+			for i := range 20 {
+				c := &gazette.Comment{EntryID: e.ID, Name: "Reader", Body: "Hi", Status: gazette.CommentApproved, CreatedAt: at.Add(time.Duration(i) * time.Minute)}
+				if err := tx.CreateComment(ctx, c); err != nil {
+					return err
+				}
+			}
+			if !journal {
+				return nil
+			}
+			return tx.(gazette.ChangeRecorder).RecordChanges(ctx, []string{"comments"})
+		}))
+		after, err := db.LatestChange(ctx)
+		must(t, err)
+		if after.Version != before.Version+1 {
+			t.Errorf("journaled %v: 20 comments in one transaction moved the version from %d to %d, want one step",
+				journal, before.Version, after.Version)
+		}
+		keys, _, complete, err := db.ChangesSince(ctx, before)
+		must(t, err)
+		if complete != journal || (journal && !reflect.DeepEqual(keys, []string{"comments"})) {
+			t.Errorf("journaled %v: ChangesSince = %q, complete %v", journal, keys, complete)
+		}
+	}
+}
