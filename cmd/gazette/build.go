@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -30,7 +31,7 @@ func (e *env) build(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	themeDir := fs.String("theme-dir", "", "folder whose files override the theme's templates and assets (as serve's)")
-	workers := fs.Int("workers", 0, "pages built at once; 0 means one per core")
+	workers := fs.Int("workers", 0, "pages built at once; 0 means one per core, two with PostgreSQL")
 	full := fs.Bool("full", false, "render every page, not only those that show what changed since the last build")
 	precompress := fs.Bool("precompress", true, "write a .gz and a .br copy beside each file, for servers that send precompressed files")
 	if err := fs.Parse(args); err != nil {
@@ -40,6 +41,12 @@ func (e *env) build(ctx context.Context, args []string) error {
 		return fmt.Errorf("build: want one OUTDIR, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
+	if *workers == 0 && e.dbURL != "" {
+		// Every read waits for a round trip to the database server:
+		// twice as many pages at once as cores keep the cores busy
+		// meanwhile (docs/PERFORMANCE.md has the figures).
+		*workers = 2 * runtime.NumCPU()
+	}
 	store, err := e.openStore(ctx)
 	if err != nil {
 		return err
