@@ -270,15 +270,7 @@ func readOnceAnswersAsTheStore(t *testing.T, db gazette.Store, a *gazette.Author
 					for _, limit := range []int{1, 3, 10} {
 						f := gazette.EntryFilter{PrimaryTopicID: tp.ID, To: to, VisibleAt: now, Limit: limit,
 							NoText: true, NoTotal: true, NoTerms: true}
-						want, wantTotal, err := db.Entries(ctx, f)
-						if err != nil {
-							t.Fatal(err)
-						}
-						got, total, err := store.Entries(ctx, f)
-						if err != nil || fmt.Sprint(titles(got)) != fmt.Sprint(titles(want)) || total != wantTotal {
-							t.Fatalf("round %d, related %s before %v, %d: got %q (total %d), %v; the store answers %q (total %d)",
-								round, tp.Name, to, limit, titles(got), total, err, titles(want), wantTotal)
-						}
+						agree(t, ctx, fmt.Sprint("round ", round, ", related"), f, titles, db.Entries, store.Entries)
 					}
 				}
 			}
@@ -291,15 +283,7 @@ func readOnceAnswersAsTheStore(t *testing.T, db gazette.Store, a *gazette.Author
 				{EntryID: e.ID, Status: gazette.CommentPending},
 				{EntryID: e.ID, Status: gazette.CommentApproved, Limit: 5},
 			} {
-				want, wantTotal, err := db.Comments(ctx, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, total, err := store.Comments(ctx, f)
-				if err != nil || fmt.Sprint(bodies(got)) != fmt.Sprint(bodies(want)) || total != wantTotal {
-					t.Fatalf("round %d, comments %+v: got %q (total %d), %v; the store answers %q (total %d)",
-						round, f, bodies(got), total, err, bodies(want), wantTotal)
-				}
+				agree(t, ctx, fmt.Sprint("round ", round, ", comments"), f, bodies, db.Comments, store.Comments)
 			}
 		}
 	}
@@ -330,15 +314,7 @@ func readOnceAnswersAsTheStore(t *testing.T, db gazette.Store, a *gazette.Author
 				for offset := range 32 {
 					f := base
 					f.VisibleAt, f.Limit, f.Offset = now, limit, offset
-					want, wantTotal, err := db.Entries(ctx, f)
-					if err != nil {
-						t.Fatal(err)
-					}
-					got, total, err := listings.Entries(ctx, f)
-					if err != nil || fmt.Sprint(rows(got)) != fmt.Sprint(rows(want)) || total != wantTotal {
-						t.Fatalf("round %d, listing %+v: got %q (total %d), %v; the store answers %q (total %d)",
-							round, f, rows(got), total, err, rows(want), wantTotal)
-					}
+					agree(t, ctx, fmt.Sprint("round ", round, ", listing"), f, rows, db.Entries, listings.Entries)
 				}
 			}
 		}
@@ -361,6 +337,21 @@ func readOnceAnswersAsTheStore(t *testing.T, db gazette.Store, a *gazette.Author
 	comments[0].Body = "changed by a page"
 	if again, _, _ := store.Comments(ctx, cf); again[0].Body == "changed by a page" {
 		t.Error("a comment changed by one page shows on the next")
+	}
+}
+
+// agree fails t unless memo answers f as store does, the answers shown by
+// show.
+func agree[F, T any](t *testing.T, ctx context.Context, what string, f F, show func([]T) []string,
+	store, memo func(context.Context, F) ([]T, int, error)) {
+	t.Helper()
+	want, wantTotal, err := store(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, total, err := memo(ctx, f)
+	if err != nil || fmt.Sprint(show(got)) != fmt.Sprint(show(want)) || total != wantTotal {
+		t.Fatalf("%s %+v: got %q (total %d), %v; the store answers %q (total %d)", what, f, show(got), total, err, show(want), wantTotal)
 	}
 }
 
