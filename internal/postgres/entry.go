@@ -247,8 +247,11 @@ func entryWriteError(err error, e *gazette.Entry) error {
 	case "entries_import_key_key":
 		return gazette.Errorf(gazette.ErrConflict, "entry import key %q already taken", e.ImportKey)
 	}
-	if violation(err, foreignKeyViolation) == "entries_author_fkey" {
+	switch violation(err, foreignKeyViolation) {
+	case "entries_author_fkey":
 		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown author %d", e.Title, e.AuthorID)
+	case "entries_primary_topic_id_fkey":
+		return gazette.Errorf(gazette.ErrInvalid, "entry %q: unknown topic %d", e.Title, e.Topics[0].ID)
 	}
 	return wrap(err, "write entry %q", e.Title)
 }

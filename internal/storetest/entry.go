@@ -244,6 +244,7 @@ func testEntries(t *testing.T, open func(t *testing.T) *fixture) {
 			{"unknown author", func(e *gazette.Entry) { e.AuthorID = 999 }, gazette.ErrInvalid},
 			{"no author", func(e *gazette.Entry) { e.AuthorID = 0 }, gazette.ErrInvalid},
 			{"unknown topic", func(e *gazette.Entry) { e.Topics = []gazette.Topic{{ID: tp.ID}, {ID: 999}} }, gazette.ErrInvalid},
+			{"unknown primary topic", func(e *gazette.Entry) { e.Topics = []gazette.Topic{{ID: 999}, {ID: tp.ID}} }, gazette.ErrInvalid},
 			{"unknown status", func(e *gazette.Entry) { e.Status = "hidden" }, gazette.ErrInvalid},
 			{"unknown format", func(e *gazette.Entry) { e.Format = "textile" }, gazette.ErrInvalid},
 		}
@@ -274,6 +275,9 @@ func testEntries(t *testing.T, open func(t *testing.T) *fixture) {
 		second := f.mustEntry(3)
 		second.Path = first.Path
 		wantKind(t, "UpdateEntry to a taken path", f.s.UpdateEntry(f.ctx, second), gazette.ErrConflict)
+		second = f.mustEntry(4)
+		second.Topics = []gazette.Topic{{ID: 999}}
+		wantKind(t, "UpdateEntry to an unknown topic", f.s.UpdateEntry(f.ctx, second), gazette.ErrInvalid)
 	})
 	t.Run("update replaces everything", func(t *testing.T) {
 		f := open(t)
