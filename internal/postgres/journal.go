@@ -52,7 +52,7 @@ type txChanges struct {
 // (none is a write that changes no page: a comment held for moderation),
 // just before the commit. Locking change_state makes the journal's order
 // that of the commits; the version the transaction began at is the one it
-// ends at less its own bumps.
+// ends at less its own bump, if the setting the trigger leaves names it.
 func (h *handle) flushChanges(ctx context.Context) error {
 	if h.changes == nil || !h.changes.recorded {
 		return nil
@@ -60,7 +60,8 @@ func (h *handle) flushChanges(ctx context.Context) error {
 	var seq int64
 	err := h.tx.QueryRow(ctx, `WITH s AS (SELECT version FROM change_state FOR UPDATE)
 		INSERT INTO change_journal (at, before, after, keys)
-		SELECT now(), version - coalesce(nullif(current_setting('gazette.change_bumps', true), ''), '0')::bigint,
+		SELECT now(), version - CASE current_setting('gazette.change_bumps', true)
+				WHEN pg_current_xact_id()::text THEN 1 ELSE 0 END,
 			version, $1 FROM s
 		RETURNING seq`, append([]string{}, h.changes.keys...)).Scan(&seq)
 	if err != nil {

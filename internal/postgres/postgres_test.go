@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -91,7 +92,7 @@ func TestNotify(t *testing.T) {
 
 // TestChangeVersionOncePerTransaction holds the content version to one
 // step for a transaction of many writes, whether it journals its keys or
-// not: at a step a statement, one transaction updated change_state's row
+// not, and one whose first write was taken back: at a step a statement, one transaction updated change_state's row
 // once for each, and each update walked past the row's versions the
 // transaction had left before it, so an import of a blog in one
 // transaction slowed with every row it wrote.
@@ -101,6 +102,8 @@ func TestChangeVersionOncePerTransaction(t *testing.T) {
 	defer db.Close()
 	a := &gazette.Author{Name: "Ann", Slug: "ann", Role: gazette.RoleAuthor}
 	must(t, db.CreateAuthor(ctx, a))
+	tp := &gazette.Topic{Name: "News", Slug: "news"}
+	must(t, db.CreateTopic(ctx, tp))
 	at := time.Date(2007, 3, 1, 12, 0, 0, 0, time.UTC)
 	e := &gazette.Entry{Title: "One", Basename: "one", Path: gazette.EntryPath(at, time.UTC, "one"), Format: gazette.FormatConvertBreaks,
 		Status: gazette.StatusPublished, PublishedAt: at, AuthorID: a.ID}
@@ -109,6 +112,15 @@ func TestChangeVersionOncePerTransaction(t *testing.T) {
 		before, err := db.LatestChange(ctx)
 		must(t, err)
 		must(t, db.Atomic(ctx, func(tx gazette.Tx) error {
+			// The first write, the entry's row, bumps the version and is
+			// taken back with the savepoint of the entry, refused for its
+			// second, unknown topic: the bump goes with it, and the next
+			// write bumps again.
+			refused := &gazette.Entry{Title: "Refused", Basename: "refused", Path: "/refused.html", Format: gazette.FormatConvertBreaks,
+				Status: gazette.StatusPublished, PublishedAt: at, AuthorID: a.ID, Topics: []gazette.Topic{*tp, {ID: 999_999}}}
+			if err := tx.CreateEntry(ctx, refused); !errors.Is(err, gazette.ErrInvalid) {
+				t.Fatalf("an entry under an unknown topic: %v, want ErrInvalid", err)
+			}
 			for i := range 20 {
 				c := &gazette.Comment{EntryID: e.ID, Name: "Reader", Body: "Hi", Status: gazette.CommentApproved, CreatedAt: at.Add(time.Duration(i) * time.Minute)}
 				if err := tx.CreateComment(ctx, c); err != nil {
