@@ -139,6 +139,10 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	if b.res.Full, err = b.plan(ctx, old); err != nil {
 		return Result{}, err
 	}
+	b.addrs, b.addrIndex, b.keyIndex = slices.Clone(b.oldAddrs), make(map[string]int, len(b.oldAddrs)), map[string]int{}
+	for i, a := range b.addrs {
+		b.addrIndex[a] = i
+	}
 	if b.inc == nil && old.Build != nil {
 		// A full build may write files the last build's record does not
 		// describe (with other settings, or copies where it made none):
@@ -227,7 +231,15 @@ type builder struct {
 	// oldAddrs are the addresses the last build's record numbers its
 	// pages' links by.
 	oldAddrs []string
-	graph    *linkGraph // the pages' links, once every page is built
+	// addrs numbers the addresses pages link to, beginning with oldAddrs,
+	// and keyTable the keys of what pages show: a page's record keeps
+	// numbers, since a big blog's pages hold millions of links and keys,
+	// most of them to the same few pages and things.
+	addrs     []string
+	addrIndex map[string]int
+	keyTable  []string
+	keyIndex  map[string]int
+	graph     *linkGraph // the pages' links, once every page is built
 	// moved are the redirects found, written once every page is built.
 	moved []movedPage
 	// redirects are the old addresses of Config.Redirects, as requests

@@ -57,10 +57,12 @@ type pageDeps struct {
 // keys and the addresses it links to; one kept from the last build, the
 // indexes of its keys and links there.
 type pageRecord struct {
-	path     string
-	keys     []string
+	path string
+	// keys and links are numbers in the builder's keyTable and addrs; old
+	// and oldLinks those of a page kept from the last build's record.
+	keys     []int
 	old      []int
-	links    []string
+	links    []int
 	oldLinks []int
 	expires  time.Time
 	written  bool // its files were written by this build
@@ -227,7 +229,24 @@ func (b *builder) render(ctx context.Context, p string) (answer, *pagecache.Deps
 // record keeps what the page at p, in file name, showed and linked to,
 // and whether its files were written; b.mu is held.
 func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, written bool) {
-	b.records[name] = pageRecord{path: p, keys: deps.Keys(), expires: deps.Expires(), links: links, written: written}
+	b.records[name] = pageRecord{path: p, keys: number(deps.Keys(), &b.keyTable, b.keyIndex), expires: deps.Expires(),
+		links: number(links, &b.addrs, b.addrIndex), written: written}
+}
+
+// number returns the numbers of names in table, whose index it is, adding
+// those it lacks; b.mu is held.
+func number(names []string, table *[]string, index map[string]int) []int {
+	out := make([]int, len(names))
+	for i, n := range names {
+		j, ok := index[n]
+		if !ok {
+			j = len(*table)
+			index[n] = j
+			*table = append(*table, n)
+		}
+		out[i] = j
+	}
+	return out
 }
 
 // seeds are the addresses every build reaches: Seeds, and the old
@@ -286,7 +305,7 @@ func (b *builder) info() *buildInfo {
 		}
 		d := pageDeps{Path: rec.path, Keys: make([]int, 0, len(rec.keys)+len(rec.old))}
 		for _, k := range rec.keys {
-			d.Keys = append(d.Keys, add(k))
+			d.Keys = append(d.Keys, add(b.keyTable[k]))
 		}
 		for _, k := range rec.old {
 			if renumber[k] < 0 {

@@ -251,8 +251,8 @@ func (b *builder) writeMovedPage(m movedPage) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.files[m.name] = hash
-	b.records[m.name] = pageRecord{path: m.path, keys: m.deps.Keys(), expires: m.deps.Expires(), links: m.links,
-		written: !unchanged, redirect: true}
+	b.records[m.name] = pageRecord{path: m.path, keys: number(m.deps.Keys(), &b.keyTable, b.keyIndex), expires: m.deps.Expires(),
+		links: number(m.links, &b.addrs, b.addrIndex), written: !unchanged, redirect: true}
 	b.res.Bytes += int64(len(body))
 	if !unchanged {
 		b.res.Written++

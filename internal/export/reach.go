@@ -27,11 +27,7 @@ type linkGraph struct {
 
 // linkGraph gathers the links of the build's pages; the workers are done.
 func (b *builder) linkGraph() *linkGraph {
-	g := &linkGraph{addrs: slices.Clone(b.oldAddrs), index: make(map[string]int, len(b.oldAddrs)),
-		out: make(map[string][]int, len(b.files))}
-	for i, a := range g.addrs {
-		g.index[a] = i
-	}
+	g := &linkGraph{addrs: b.addrs, index: b.addrIndex, out: make(map[string][]int, len(b.files))}
 	for name := range b.files {
 		rec, ok := b.records[name]
 		switch {
@@ -40,17 +36,7 @@ func (b *builder) linkGraph() *linkGraph {
 		case rec.kept:
 			g.out[name] = rec.oldLinks
 		default:
-			links := make([]int, 0, len(rec.links))
-			for _, p := range rec.links {
-				i, ok := g.index[p]
-				if !ok {
-					i = len(g.addrs)
-					g.index[p] = i
-					g.addrs = append(g.addrs, p)
-				}
-				links = append(links, i)
-			}
-			g.out[name] = links
+			g.out[name] = rec.links
 		}
 	}
 	g.files = make([]string, len(g.addrs))
