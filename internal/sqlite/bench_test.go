@@ -239,6 +239,17 @@ func BenchmarkEntryPage(b *testing.B) {
 			_, _, err := db.Entries(ctx, gazette.EntryFilter{VisibleAt: now, Limit: 15})
 			return err
 		}},
+		{"Topic", func(e *gazette.Entry) error {
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{TopicID: e.Topics[0].ID, VisibleAt: now, Limit: 20, NoTotal: true})
+			return err
+		}},
+		{"TopicWindow", func(e *gazette.Entry) error {
+			// A page of a topic as a build's ReadOnce reads it: the
+			// entries between two times.
+			_, _, err := db.Entries(ctx, gazette.EntryFilter{TopicID: e.Topics[0].ID, VisibleAt: now, NoTotal: true,
+				From: e.PublishedAt.AddDate(0, 0, -20), To: e.PublishedAt})
+			return err
+		}},
 		// Deep pages of the listings, as a static build reads them all:
 		// the entries skipped before the page must cost little.
 		{"HomeDeep", func(*gazette.Entry) error {

@@ -353,8 +353,13 @@ func (h *handle) DeleteEntry(ctx context.Context, id int64) error {
 }
 
 // entryFilter returns the WHERE clause (with a leading space, or empty) and
-// its arguments for f.
-func entryFilter(f gazette.EntryFilter) (string, []any) {
+// its arguments for f. With perEntry, a topic or a tag is asked of each
+// entry the query walks to, for a listing's first page or the entries
+// between two times: otherwise a list of the topic's entries is made for
+// each query, which costs such a page as much as the topic has entries
+// (tens of thousands on a big blog) where it shows twenty, but serves a
+// count, or a deep page that walks thousands of entries, faster.
+func entryFilter(f gazette.EntryFilter, perEntry bool) (string, []any) {
 	var conds []string
 	var args []any
 	if !f.VisibleAt.IsZero() {
@@ -374,7 +379,11 @@ func entryFilter(f gazette.EntryFilter) (string, []any) {
 		args = append(args, string(f.Kind))
 	}
 	if f.Tag != "" {
-		conds = append(conds, "e.id IN (SELECT entry_id FROM entry_tags WHERE slug = ?)")
+		if perEntry {
+			conds = append(conds, "EXISTS (SELECT 1 FROM entry_tags g WHERE g.slug = ? AND g.entry_id = e.id)")
+		} else {
+			conds = append(conds, "e.id IN (SELECT entry_id FROM entry_tags WHERE slug = ?)")
+		}
 		args = append(args, f.Tag)
 	}
 	if f.Sticky {
@@ -389,7 +398,11 @@ func entryFilter(f gazette.EntryFilter) (string, []any) {
 		args = append(args, f.AuthorID)
 	}
 	if f.TopicID != 0 {
-		conds = append(conds, "e.id IN (SELECT entry_id FROM entry_topics WHERE topic_id = ?)")
+		if perEntry {
+			conds = append(conds, "EXISTS (SELECT 1 FROM entry_topics t WHERE t.topic_id = ? AND t.entry_id = e.id)")
+		} else {
+			conds = append(conds, "e.id IN (SELECT entry_id FROM entry_topics WHERE topic_id = ?)")
+		}
 		args = append(args, f.TopicID)
 	}
 	if f.PrimaryTopicID != 0 {
@@ -412,7 +425,7 @@ func entryFilter(f gazette.EntryFilter) (string, []any) {
 
 // Entries implements gazette.EntryStore.
 func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette.Entry, int, error) {
-	where, args := entryFilter(f)
+	where, args := entryFilter(f, f.Offset == 0)
 	order := " ORDER BY e.published_at DESC, e.id DESC"
 	if f.OldestFirst {
 		order = " ORDER BY e.published_at, e.id"
@@ -453,11 +466,11 @@ func (h *handle) Entries(ctx context.Context, f gazette.EntryFilter) ([]*gazette
 	if f.NoTotal {
 		return list, -1, nil
 	}
-	total, err := h.countEntries(ctx, f, where, args)
+	total, err := h.countEntries(ctx, f)
 	return list, total, err
 }
 
-func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where string, args []any) (int, error) {
+func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter) (int, error) {
 	var n int
 	if f == (gazette.EntryFilter{VisibleAt: f.VisibleAt, Limit: f.Limit, Offset: f.Offset, OldestFirst: f.OldestFirst, NoText: f.NoText, NoTerms: f.NoTerms}) && !f.VisibleAt.IsZero() {
 		// Every page asks how many entries are visible; counting them would
@@ -470,6 +483,7 @@ func (h *handle) countEntries(ctx context.Context, f gazette.EntryFilter, where 
 			[]any{micros(f.VisibleAt)}, &n)
 		return n, wrap(err, "count entries")
 	}
+	where, args := entryFilter(f, false)
 	err := h.queryRow(ctx, `SELECT count(*) FROM entries e`+where, args, &n)
 	return n, wrap(err, "count entries")
 }
