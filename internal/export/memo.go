@@ -26,7 +26,7 @@ import (
 func ReadOnce(store gazette.Store) gazette.Store {
 	m := &memoStore{Store: store, settings: map[memoKey]gazette.Settings{}, entries: map[memoKey][]*gazette.Entry{},
 		topics: map[memoKey][]gazette.TopicCount{}, months: map[memoKey][]gazette.MonthCount{},
-		totals: map[totalKey]int{}, orders: map[totalKey][]listed{}, orderAsks: map[totalKey]int{}, byPath: map[string]*gazette.Entry{},
+		totals: map[totalKey]int{}, orders: map[totalKey][]listed{}, orderAsks: map[totalKey]int{}, orderChunk: orderChunk, byPath: map[string]*gazette.Entry{},
 		topicLists: map[memoKey][]*gazette.Entry{}, topicAsks: map[memoKey]int{}, comments: map[int64][]*gazette.Comment{}}
 	if g, ok := store.(gazette.GoneStore); ok {
 		// The deleted entries' pages answer 410 Gone, as the server's do.
@@ -51,9 +51,10 @@ type memoStore struct {
 	totals map[totalKey]int
 	// orders holds each listing's entries, in its order, or nil for a
 	// listing too long to remember; orderRows counts them.
-	orders    map[totalKey][]listed
-	orderRows int
-	orderAsks map[totalKey]int
+	orders     map[totalKey][]listed
+	orderRows  int
+	orderAsks  map[totalKey]int
+	orderChunk int // orderChunk, but in tests
 	// byPath holds the entries read last by their paths.
 	byPath map[string]*gazette.Entry
 	// topicLists holds the titles of each primary topic's entries, newest
@@ -87,15 +88,15 @@ type memoKey struct {
 const mostTopicRows = 25_000
 
 // mostOrderRows bounds the entries remembered in the listings' orders, 16
-// bytes each, and mostOrderRead the entries of one listing read to learn
-// its order, which pass through memory as entries without their texts
-// (some 600 bytes each): past either, a listing's pages are read from the
-// store as they are asked. Workers that read two listings at once may pass
-// mostOrderRows by a listing.
-const (
-	mostOrderRows = 250_000
-	mostOrderRead = 50_000
-)
+// bytes each: past it, a listing's pages are read from the store as they
+// are asked. Workers that read two listings at once may pass it by a
+// listing.
+const mostOrderRows = 2_000_000
+
+// orderChunk is how many entries of a listing are read at a time to learn
+// its order: they pass through memory as entries without their texts, some
+// 600 bytes each.
+const orderChunk = 10_000
 
 // mostEdgeTies bounds the entries outside a page that share its first or
 // its last entry's time which a page read from a listing's order reads and
@@ -235,18 +236,24 @@ func (m *memoStore) listing(ctx context.Context, f gazette.EntryFilter) ([]*gaze
 // build), the store answers.
 func (m *memoStore) window(ctx context.Context, f gazette.EntryFilter, key totalKey) ([]*gazette.Entry, int, bool, error) {
 	order, ok, err := whole(m, m.orders, m.orderAsks, &m.orderRows, mostOrderRows, key, func(room int) ([]listed, error) {
-		room = min(room, mostOrderRead)
-		listing := f
-		listing.Offset, listing.Limit, listing.NoText, listing.NoTerms, listing.NoTotal = 0, room+1, true, true, true
-		all, _, err := m.Store.Entries(ctx, listing)
-		if err != nil || len(all) > room {
-			return nil, err // too long to remember: the store answers
+		var order []listed
+		for {
+			chunk := f
+			chunk.Offset, chunk.Limit, chunk.NoText, chunk.NoTerms, chunk.NoTotal = len(order), m.orderChunk, true, true, true
+			all, _, err := m.Store.Entries(ctx, chunk)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range all {
+				order = append(order, listed{at: e.PublishedAt.UnixMicro(), id: e.ID})
+			}
+			if len(order) > room {
+				return nil, nil // too long to remember: the store answers
+			}
+			if len(all) < m.orderChunk {
+				return slices.Clip(order), nil
+			}
 		}
-		order := make([]listed, len(all))
-		for i, e := range all {
-			order[i] = listed{at: e.PublishedAt.UnixMicro(), id: e.ID}
-		}
-		return order, nil
 	})
 	if err != nil || !ok {
 		return nil, 0, err != nil, err
