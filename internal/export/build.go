@@ -139,10 +139,8 @@ func Build(ctx context.Context, cfg Config, outDir string) (Result, error) {
 	if b.res.Full, err = b.plan(ctx, old); err != nil {
 		return Result{}, err
 	}
-	b.addrs, b.addrIndex, b.keyIndex = slices.Clone(b.oldAddrs), make(map[string]int, len(b.oldAddrs)), map[string]int{}
-	for i, a := range b.addrs {
-		b.addrIndex[a] = i
-	}
+	b.addrs = slices.Clone(b.oldAddrs)
+	b.addrIndex, b.keyIndex = index(b.addrs), index(b.keyTable)
 	if b.inc == nil && old.Build != nil {
 		// A full build may write files the last build's record does not
 		// describe (with other settings, or copies where it made none):
@@ -227,14 +225,15 @@ type builder struct {
 	records map[string]pageRecord
 	inc     *incremental // nil for a full build
 	cursor  gazette.ChangeCursor
-	oldKeys []string // the keys of the last build's manifest
 	// oldAddrs are the addresses the last build's record numbers its
 	// pages' links by.
 	oldAddrs []string
 	// addrs numbers the addresses pages link to, beginning with oldAddrs,
-	// and keyTable the keys of what pages show: a page's record keeps
-	// numbers, since a big blog's pages hold millions of links and keys,
-	// most of them to the same few pages and things.
+	// and keyTable the keys of what pages show, beginning with the last
+	// build's (plan sets it for an incremental build): a page's record
+	// keeps numbers, since a big blog's pages hold millions of links and
+	// keys, most of them to the same few pages and things, and a page
+	// kept from the last build keeps its numbers.
 	addrs     []string
 	addrIndex map[string]int
 	keyTable  []string
@@ -366,7 +365,7 @@ func (b *builder) page(ctx context.Context, c *compressor, p string) ([]string, 
 	}
 	b.mu.Lock()
 	b.files[name] = hash
-	b.record(name, p, deps, links, !unchanged)
+	b.record(name, p, deps, links, !unchanged, false)
 	b.res.Bytes += int64(len(body))
 	if !unchanged {
 		b.res.Written++ // Pages and Unchanged are counted from b.files at the end

@@ -53,20 +53,15 @@ type pageDeps struct {
 	Redirect bool `json:"r,omitempty"`
 }
 
-// pageRecord is pageDeps while a build runs: a page rendered now has its
-// keys and the addresses it links to; one kept from the last build, the
-// indexes of its keys and links there.
+// pageRecord is pageDeps while a build runs. Its keys and links are
+// numbers in the builder's keyTable and addrs, which begin with the last
+// build's tables, so that a page kept from it keeps its numbers.
 type pageRecord struct {
-	path string
-	// keys and links are numbers in the builder's keyTable and addrs; old
-	// and oldLinks those of a page kept from the last build's record.
+	path     string
 	keys     []int
-	old      []int
 	links    []int
-	oldLinks []int
 	expires  time.Time
 	written  bool // its files were written by this build
-	kept     bool // from the last build's record
 	redirect bool // a page for a redirect (see moved.go)
 }
 
@@ -157,7 +152,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 			inc.dirty = append(inc.dirty, d.Path)
 			continue
 		}
-		rec := pageRecord{path: d.Path, old: d.Keys, oldLinks: d.Links, kept: true, redirect: d.Redirect}
+		rec := pageRecord{path: d.Path, keys: d.Keys, links: d.Links, redirect: d.Redirect}
 		if d.Expires != 0 {
 			rec.expires = time.Unix(d.Expires, 0)
 		}
@@ -169,7 +164,7 @@ func (b *builder) plan(ctx context.Context, old manifest) (reason string, err er
 		}
 	}
 	slices.Sort(inc.dirty)
-	b.inc, b.oldKeys, b.oldPages = inc, info.Keys, info.Pages
+	b.inc, b.keyTable, b.oldPages = inc, info.Keys, info.Pages
 	return "", nil
 }
 
@@ -227,10 +222,20 @@ func (b *builder) render(ctx context.Context, p string) (answer, *pagecache.Deps
 }
 
 // record keeps what the page at p, in file name, showed and linked to,
-// and whether its files were written; b.mu is held.
-func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, written bool) {
+// whether its files were written and whether it leads from a redirect's
+// old address; b.mu is held.
+func (b *builder) record(name, p string, deps *pagecache.Deps, links []string, written, redirect bool) {
 	b.records[name] = pageRecord{path: p, keys: number(deps.Keys(), &b.keyTable, b.keyIndex), expires: deps.Expires(),
-		links: number(links, &b.addrs, b.addrIndex), written: written}
+		links: number(links, &b.addrs, b.addrIndex), written: written, redirect: redirect}
+}
+
+// index returns the numbers of the names in table.
+func index(table []string) map[string]int {
+	m := make(map[string]int, len(table))
+	for i, n := range table {
+		m[n] = i
+	}
+	return m
 }
 
 // number returns the numbers of names in table, whose index it is, adding
@@ -282,20 +287,9 @@ func (b *builder) info() *buildInfo {
 		return nil
 	}
 	info := &buildInfo{Fingerprint: b.fingerprint(), Cursor: b.cursor, Pages: make(map[string]pageDeps, len(b.records))}
-	index := map[string]int{}
-	add := func(k string) int {
-		n, ok := index[k]
-		if !ok {
-			n = len(info.Keys)
-			index[k] = n
-			info.Keys = append(info.Keys, k)
-		}
-		return n
-	}
 	info.Addresses = b.graph.compact(b.files)
-	// The kept pages' keys are renumbered through a table of the old
-	// numbers, not a look-up of each key.
-	renumber := make([]int, len(b.oldKeys))
+	// The keys are renumbered into a table of those the pages still show.
+	renumber := make([]int, len(b.keyTable))
 	for i := range renumber {
 		renumber[i] = -1
 	}
@@ -303,15 +297,13 @@ func (b *builder) info() *buildInfo {
 		if _, ok := b.files[name]; !ok {
 			continue
 		}
-		d := pageDeps{Path: rec.path, Keys: make([]int, 0, len(rec.keys)+len(rec.old))}
-		for _, k := range rec.keys {
-			d.Keys = append(d.Keys, add(b.keyTable[k]))
-		}
-		for _, k := range rec.old {
+		d := pageDeps{Path: rec.path, Keys: make([]int, len(rec.keys))}
+		for i, k := range rec.keys {
 			if renumber[k] < 0 {
-				renumber[k] = add(b.oldKeys[k])
+				renumber[k] = len(info.Keys)
+				info.Keys = append(info.Keys, b.keyTable[k])
 			}
-			d.Keys = append(d.Keys, renumber[k])
+			d.Keys[i] = renumber[k]
 		}
 		if !rec.expires.IsZero() {
 			d.Expires = rec.expires.Unix()

@@ -251,8 +251,7 @@ func (b *builder) writeMovedPage(m movedPage) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.files[m.name] = hash
-	b.records[m.name] = pageRecord{path: m.path, keys: number(m.deps.Keys(), &b.keyTable, b.keyIndex), expires: m.deps.Expires(),
-		links: number(m.links, &b.addrs, b.addrIndex), written: !unchanged, redirect: true}
+	b.record(m.name, m.path, m.deps, m.links, !unchanged, true)
 	b.res.Bytes += int64(len(body))
 	if !unchanged {
 		b.res.Written++

@@ -30,14 +30,10 @@ func (b *builder) linkGraph() *linkGraph {
 	g := &linkGraph{addrs: b.addrs, index: b.addrIndex, out: make(map[string][]int, len(b.files))}
 	for name := range b.files {
 		rec, ok := b.records[name]
-		switch {
-		case !ok:
+		if !ok {
 			g.broken = true
-		case rec.kept:
-			g.out[name] = rec.oldLinks
-		default:
-			g.out[name] = rec.links
 		}
+		g.out[name] = rec.links
 	}
 	g.files = make([]string, len(g.addrs))
 	for i, a := range g.addrs {
