@@ -125,6 +125,18 @@ func (b *blog) newEntry(at time.Time, title string, tp *gazette.Topic) int64 {
 	return e.ID
 }
 
+// editEntry changes the entry id with edit and saves it as the admin does.
+func (b *blog) editEntry(id int64, edit func(e *gazette.Entry)) {
+	must(b.t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
+		e, err := tx.Entry(b.ctx, id)
+		if err != nil {
+			return err
+		}
+		edit(e)
+		return b.pub.UpdateEntry(b.ctx, tx, b.settings(), e)
+	}))
+}
+
 func (b *blog) comment(entryID int64) *gazette.Comment {
 	token, err := b.pub.FormToken(b.ctx, b.store, entryID, time.Now().Add(-time.Minute))
 	must(b.t, err)
@@ -224,14 +236,7 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 		{"approve a comment", func() { must(t, b.pub.ModerateComment(b.ctx, b.store, c.ID, gazette.CommentApproved)) }, false, nil},
 		{"delete a comment", func() { must(t, b.pub.DeleteComment(b.ctx, b.store, c.ID)) }, false, nil},
 		{"edit an entry's title", func() {
-			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
-				e, err := tx.Entry(b.ctx, b.ids[1])
-				if err != nil {
-					return err
-				}
-				e.Title = "Entry B, retitled"
-				return b.pub.UpdateEntry(b.ctx, tx, b.settings(), e)
-			}))
+			b.editEntry(b.ids[1], func(e *gazette.Entry) { e.Title = "Entry B, retitled" })
 		}, false, nil},
 		{"new entry in a new month, at an old address", func() {
 			b.newEntry(time.Date(2007, 6, 2, 9, 0, 0, 0, time.UTC), "Entry of June", b.topics[1])
@@ -261,14 +266,7 @@ func TestIncrementalBuildIsFullBuild(t *testing.T) {
 			}))
 		}, false, nil},
 		{"move an entry", func() {
-			must(t, b.store.Atomic(b.ctx, func(tx gazette.Tx) error {
-				e, err := tx.Entry(b.ctx, b.ids[4])
-				if err != nil {
-					return err
-				}
-				e.Basename = "entry_e_moved"
-				return b.pub.UpdateEntry(b.ctx, tx, b.settings(), e)
-			}))
+			b.editEntry(b.ids[4], func(e *gazette.Entry) { e.Basename = "entry_e_moved" })
 		}, false, func() {
 			// The entry's old permalink leads to its new one, and so do
 			// its older addresses, at once.
