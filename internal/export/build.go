@@ -472,7 +472,7 @@ func (b *builder) links(p, ctype string, body []byte) []string {
 	case strings.HasSuffix(mt, "xml") && strings.HasPrefix(p, "/sitemap"):
 		raw = sitemapLinks(body)
 	}
-	page := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+	page := b.at(p)
 	var out []string
 	for _, l := range raw {
 		u, err := page.Parse(strings.TrimSpace(l))

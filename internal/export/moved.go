@@ -69,8 +69,7 @@ func folderOf(p string) (string, bool) {
 // is recorded in ctx, for the build after it comes or goes.
 func (b *builder) claimed(ctx context.Context, p string, a answer) bool {
 	name, _ := fileName(p)
-	at := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
-	if to, err := at.Parse(a.header.Get("Location")); err == nil && to.Host == b.base.Host && to.RawQuery == "" {
+	if to, ok := b.leadsTo(b.at(p), a); ok && to.RawQuery == "" {
 		if toName, ok := fileName(to.EscapedPath()); ok && toName == name {
 			return true
 		}
@@ -81,6 +80,21 @@ func (b *builder) claimed(ctx context.Context, p string, a answer) bool {
 	}
 	pagecache.Depend(ctx, pagecache.Address(folder))
 	return b.ask(ctx, folder, "").status == http.StatusOK
+}
+
+// at is the address p on the blog's site.
+func (b *builder) at(p string) *url.URL {
+	return &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+}
+
+// leadsTo returns where a, the answer at the address at, sends a reader,
+// when that is on the blog's site.
+func (b *builder) leadsTo(at *url.URL, a answer) (*url.URL, bool) {
+	to, err := at.Parse(a.header.Get("Location"))
+	if err != nil || to.Host != b.base.Host || (to.Scheme != "http" && to.Scheme != "https") {
+		return nil, false
+	}
+	return to, true
 }
 
 // maxHops bounds the redirects followed from an old address to the page
@@ -97,10 +111,10 @@ const maxHops = 8
 // Detected: they lead nowhere.
 func (b *builder) follow(ctx context.Context, p string, a answer) answer {
 	seen := map[string]bool{p: true}
-	at := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
+	at := b.at(p)
 	for range maxHops {
-		to, err := at.Parse(a.header.Get("Location"))
-		if err != nil || to.Host != b.base.Host {
+		to, ok := b.leadsTo(at, a)
+		if !ok {
 			return a
 		}
 		if seen[to.RequestURI()] {
@@ -141,9 +155,8 @@ func (b *builder) movedPage(p string, a answer, deps *pagecache.Deps) (movedPage
 	if !ok {
 		return movedPage{}, false
 	}
-	page := &url.URL{Scheme: b.base.Scheme, Host: b.base.Host, Path: p}
-	to, err := page.Parse(a.header.Get("Location"))
-	if err != nil || to.Host != b.base.Host || (to.Scheme != "http" && to.Scheme != "https") {
+	to, ok := b.leadsTo(b.at(p), a)
+	if !ok {
 		return movedPage{}, false
 	}
 	m := movedPage{name: name, path: p, deps: deps,
