@@ -109,12 +109,9 @@ func (s *Site) feedHandler(scope feedScope, format feedFormat) web.HandlerFunc {
 		if scope != blogFeed && len(entries) == 0 {
 			// As the topic's or author's page: none, unless a page is
 			// filed under it or by it.
-			page, err := s.visiblePage(ctx, filter.VisibleAt, within)
+			page, err := s.archivePage(r, filter.VisibleAt, within)
 			if err != nil {
-				return fmt.Errorf("reading the pages of %s: %w", f.FeedURL, err)
-			}
-			if page == nil {
-				return settled{notFound(r)}
+				return err
 			}
 			dependOnEntry(ctx, page) // the feed goes with the page
 		}

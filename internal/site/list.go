@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -45,24 +44,25 @@ func (s *Site) listPage(r *http.Request, q *request, f gazette.EntryFilter, n, s
 // own, so no redirect of it applies. It returns nil when the archive has
 // such a page and is shown, empty.
 func (s *Site) nothingToShow(r *http.Request, q *request, f gazette.EntryFilter) error {
-	page, err := s.visiblePage(q.ctx, q.now, f)
+	page, err := s.archivePage(r, q.now, f)
 	if err != nil {
 		return err
-	}
-	if page == nil {
-		return settled{notFound(r)}
 	}
 	q.seeEntry(page)
 	return nil
 }
 
-// visiblePage returns a page (of KindPage) visible at now that f selects
-// beside its entries, or nil.
-func (s *Site) visiblePage(ctx context.Context, now time.Time, f gazette.EntryFilter) (*gazette.Entry, error) {
-	f.VisibleAt, f.Kind, f.Limit, f.NoText, f.NoTotal, f.NoTerms = now, gazette.AnyKind, 1, true, true, true
-	pages, _, err := s.store.Entries(ctx, f)
-	if err != nil || len(pages) == 0 {
-		return nil, err
+// archivePage returns a page (of KindPage) visible at now that f, the
+// listing of a topic or an author with no entries to show, selects, or a
+// settled not-found when there is none (see nothingToShow).
+func (s *Site) archivePage(r *http.Request, now time.Time, f gazette.EntryFilter) (*gazette.Entry, error) {
+	f.VisibleAt, f.Kind, f.Limit, f.NoText, f.NoTotal, f.NoTerms = now, gazette.KindPage, 1, true, true, true
+	pages, _, err := s.store.Entries(r.Context(), f)
+	if err != nil {
+		return nil, fmt.Errorf("reading the pages of %s: %w", r.URL.Path, err)
+	}
+	if len(pages) == 0 {
+		return nil, settled{notFound(r)}
 	}
 	return pages[0], nil
 }
