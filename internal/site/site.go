@@ -91,49 +91,49 @@ func New(cfg Config) *Site {
 	}
 	s.errs = &web.Errors{Logger: s.logger, Page: s.errorPage}
 
-	// Every public route. GET patterns answer HEAD too.
+	// Every public route. GET patterns answer HEAD too. A route's
+	// address that is no page may be an old one to redirect (a renamed
+	// topic's, say), unless its handler looks for redirects itself or the
+	// address is a form's: ownRedirects.
 	routes := []struct {
-		pattern string
-		handler web.HandlerFunc
+		pattern      string
+		handler      web.HandlerFunc
+		ownRedirects bool
 	}{
-		{"GET /{$}", s.home},
-		{"GET /page/{n}/{$}", s.home},
-		{"GET /archives/{year}/{month}/{file}", s.entry},
-		{"GET /archives/{year}/{month}/{$}", s.month},
-		{"GET /archives/{$}", s.months},
-		{"GET /topics/{slug}/{$}", s.topic},
-		{"GET /topics/{slug}/page/{n}/{$}", s.topic},
-		{"GET /topics/{$}", s.topics},
-		{"GET /tags/{slug}/{$}", s.tag},
-		{"GET /tags/{slug}/page/{n}/{$}", s.tag},
-		{"GET /authors/{slug}/{$}", s.author},
-		{"GET /authors/{slug}/page/{n}/{$}", s.author},
-		{"GET /comments/{$}", s.comments},
-		{"GET /comments/atom.xml", s.commentFeed},
-		{"POST /archives/{year}/{month}/{file}", s.postComment},
-		{"GET /search", s.search},
-		{"GET /atom.xml", s.feedHandler(blogFeed, atom)},
-		{"GET /index.xml", s.feedHandler(blogFeed, rss)},
-		{"GET /feed.json", s.feedHandler(blogFeed, jsonFeed)},
-		{"GET /topics/{slug}/atom.xml", s.feedHandler(topicFeed, atom)},
-		{"GET /topics/{slug}/index.xml", s.feedHandler(topicFeed, rss)},
-		{"GET /topics/{slug}/feed.json", s.feedHandler(topicFeed, jsonFeed)},
-		{"GET /authors/{slug}/atom.xml", s.feedHandler(authorFeed, atom)},
-		{"GET /authors/{slug}/index.xml", s.feedHandler(authorFeed, rss)},
-		{"GET /authors/{slug}/feed.json", s.feedHandler(authorFeed, jsonFeed)},
-		{"GET /sitemap.xml", s.sitemap},
-		{"GET " + sitemapPagePrefix + "{file}", s.sitemapPage},
-		{"GET /robots.txt", s.robots},
-		{"GET /", s.redirectOrNotFound},
+		{"GET /{$}", s.home, false},
+		{"GET /page/{n}/{$}", s.home, false},
+		{"GET /archives/{year}/{month}/{file}", s.entry, true},
+		{"GET /archives/{year}/{month}/{$}", s.month, false},
+		{"GET /archives/{$}", s.months, false},
+		{"GET /topics/{slug}/{$}", s.topic, false},
+		{"GET /topics/{slug}/page/{n}/{$}", s.topic, false},
+		{"GET /topics/{$}", s.topics, false},
+		{"GET /tags/{slug}/{$}", s.tag, false},
+		{"GET /tags/{slug}/page/{n}/{$}", s.tag, false},
+		{"GET /authors/{slug}/{$}", s.author, false},
+		{"GET /authors/{slug}/page/{n}/{$}", s.author, false},
+		{"GET /comments/{$}", s.comments, false},
+		{"GET /comments/atom.xml", s.commentFeed, false},
+		{"POST /archives/{year}/{month}/{file}", s.postComment, true},
+		{"GET /search", s.search, false},
+		{"GET /atom.xml", s.feedHandler(blogFeed, atom), false},
+		{"GET /index.xml", s.feedHandler(blogFeed, rss), false},
+		{"GET /feed.json", s.feedHandler(blogFeed, jsonFeed), false},
+		{"GET /topics/{slug}/atom.xml", s.feedHandler(topicFeed, atom), false},
+		{"GET /topics/{slug}/index.xml", s.feedHandler(topicFeed, rss), false},
+		{"GET /topics/{slug}/feed.json", s.feedHandler(topicFeed, jsonFeed), false},
+		{"GET /authors/{slug}/atom.xml", s.feedHandler(authorFeed, atom), false},
+		{"GET /authors/{slug}/index.xml", s.feedHandler(authorFeed, rss), false},
+		{"GET /authors/{slug}/feed.json", s.feedHandler(authorFeed, jsonFeed), false},
+		{"GET /sitemap.xml", s.sitemap, false},
+		{"GET " + sitemapPagePrefix + "{file}", s.sitemapPage, false},
+		{"GET /robots.txt", s.robots, false},
+		{"GET /", s.redirectOrNotFound, true},
 	}
 	for _, rt := range routes {
 		h := rt.handler
-		switch rt.pattern {
-		case "GET /", "GET /archives/{year}/{month}/{file}", "POST /archives/{year}/{month}/{file}":
-			// The catch-all and the permalinks look for redirects
-			// themselves, and a form's address has none.
-		default:
-			h = s.orRedirect(h) // a renamed topic's old address, say
+		if !rt.ownRedirects {
+			h = s.orRedirect(h)
 		}
 		s.mux.Handle(rt.pattern, s.errs.Handle(h))
 	}
